@@ -1,0 +1,187 @@
+# tclient -- networked tape suite.  Plain GNU make.
+#
+#   make                  programs in bin/, libtclient in lib/
+#   make check            every test (unit, end to end, real tools)
+#   make check-all        make check, then again under ASan+UBSan (CI runs this)
+#   make demo             the main job: a backup through tclientd and back
+#   make install PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=1 ...   build and test with AddressSanitizer+UBSan
+#   make CC=clang         any C11 compiler
+
+PREFIX	?= /usr/local
+BINDIR_I = $(PREFIX)/bin
+SBINDIR_I = $(PREFIX)/sbin
+LIBDIR_I = $(PREFIX)/lib
+INCDIR_I = $(PREFIX)/include
+MANDIR_I = $(PREFIX)/share/man
+DATADIR_I = $(PREFIX)/share/tclient
+DESTDIR	?=
+
+CC	?= cc
+PKG_CONFIG ?= pkg-config
+
+ifeq ($(SANITIZE),1)
+OUT	:= build/san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	    -fno-omit-frame-pointer
+else
+OUT	:= .
+SANFLAGS :=
+endif
+OBJ	:= $(OUT)/obj
+BIN	:= $(OUT)/bin
+LIB	:= $(OUT)/lib
+
+CFLAGS	?= -O2 -g
+WARN	:= -std=c11 -Wall -Wextra -Werror -Wshadow -Wpointer-arith \
+	   -Wmissing-prototypes -Wstrict-prototypes -Wno-unused-parameter
+DEFS	:= -D_GNU_SOURCE -DTC_DATADIR='"$(DATADIR_I)"'
+
+# Dependencies, found with pkg-config.  A missing one is named with the
+# Debian package that provides it.
+PKG_SSL	  := openssl
+PKG_EVENT := libevent libevent_openssl libevent_pthreads
+PKG_CHECK := check
+PKG_FUSE  := fuse3
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pc_libs	  = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+
+ALL_CFLAGS = $(WARN) $(DEFS) -fPIC $(SANFLAGS) -Icommon -Itclient -Itclientd \
+	     $(call pc_cflags,$(PKG_SSL) $(PKG_EVENT)) $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+SSL_LIBS   = $(call pc_libs,$(PKG_SSL))
+EVENT_LIBS = $(call pc_libs,$(PKG_EVENT)) -lpthread
+CHECK_LIBS = $(call pc_libs,$(PKG_CHECK))
+
+# Sources: every file in its component directory; program mains apart.
+TABLES	     := $(sort $(wildcard tables/*.errno tables/*.ops tables/*.rules))
+COMMON_SRC   := $(filter-out common/mkembed.c,$(wildcard common/*.c))
+DAEMON_MAIN  := tclientd/tclientd.c
+DAEMON_SRC   := $(filter-out $(DAEMON_MAIN),$(wildcard tclientd/*.c))
+CLIENT_MAINS := tclient/tclient.c tclient/tscan.c tclient/tcerrno_cmd.c
+LIB_SRC	     := $(filter-out $(CLIENT_MAINS),$(wildcard tclient/*.c))
+TEST_SRC     := $(wildcard tests/check_*.c)
+
+obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
+COMMON_OBJ := $(call obj,$(COMMON_SRC)) $(OBJ)/common/tables_embed.o
+DAEMON_OBJ := $(call obj,$(DAEMON_SRC))
+LIB_OBJ	   := $(call obj,$(LIB_SRC))
+TEST_BINS  := $(patsubst tests/%.c,$(OBJ)/tests/%,$(TEST_SRC))
+
+PROGS	:= $(BIN)/tclientd $(BIN)/tclient $(BIN)/tcerrno
+ifneq ($(wildcard tclient/tscan.c),)
+PROGS	+= $(BIN)/tscan
+endif
+LIBS	:= $(LIB)/libtclient.a $(LIB)/libtclient.so
+
+.PHONY: all check check-unit check-e2e check-all demo install uninstall \
+	clean deps-check
+all: deps-check $(PROGS) $(LIBS)
+
+deps-check:
+	@sh tests/deps.sh build
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The tables travel inside the programs; tables/ on disk overrides them.
+$(OBJ)/mkembed: common/mkembed.c
+	@mkdir -p $(dir $@)
+	$(CC) -O1 -o $@ $<
+$(OBJ)/common/tables_embed.c: $(OBJ)/mkembed $(TABLES)
+	$(OBJ)/mkembed $(TABLES) > $@.tmp && mv $@.tmp $@
+$(OBJ)/common/tables_embed.o: $(OBJ)/common/tables_embed.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB)/libtclient.a: $(LIB_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+$(LIB)/libtclient.so: $(LIB_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libtclient.so.0 $(ALL_LDFLAGS) -o $@ $^ \
+	    $(SSL_LIBS)
+
+$(BIN)/tclientd: $(OBJ)/tclientd/tclientd.o $(DAEMON_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(EVENT_LIBS) $(SSL_LIBS)
+$(BIN)/tclient: $(OBJ)/tclient/tclient.o $(LIB)/libtclient.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS)
+$(BIN)/tscan: $(OBJ)/tclient/tscan.o $(LIB)/libtclient.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS)
+$(BIN)/tcerrno: $(OBJ)/tclient/tcerrno_cmd.o $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS)
+
+# Every Check suite links the whole non-main code base.
+$(OBJ)/tests/%: $(OBJ)/tests/%.o $(DAEMON_OBJ) $(LIB_OBJ) $(COMMON_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(EVENT_LIBS) $(SSL_LIBS)
+$(OBJ)/tests/%.o: tests/%.c common/common.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKG_CHECK)) -c -o $@ $<
+
+TEST_ENV = TC_BINDIR=$(abspath $(BIN)) TC_LIBDIR=$(abspath $(LIB)) \
+	   TC_TESTBIN=$(abspath $(OBJ)/tests) TC_SRCDIR=$(CURDIR)
+
+check: all
+	@sh tests/deps.sh test
+	@$(MAKE) --no-print-directory check-unit check-e2e
+check-unit: all $(TEST_BINS)
+	@$(TEST_ENV) sh tests/run.sh unit $(TEST_BINS)
+check-e2e: all
+	@$(TEST_ENV) sh tests/run.sh e2e $(sort $(wildcard tests/e2e_*.sh))
+
+check-all:
+	$(MAKE) check
+	$(MAKE) check SANITIZE=1
+
+demo: all
+	@$(TEST_ENV) sh tests/demo.sh
+
+MAN1	:= $(wildcard tclient/*.1)
+MAN3	:= $(wildcard tclient/*.3)
+MAN5	:= $(wildcard */*.5)
+MAN8	:= $(wildcard */*.8)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR_I) $(DESTDIR)$(SBINDIR_I) \
+	    $(DESTDIR)$(LIBDIR_I)/pkgconfig $(DESTDIR)$(INCDIR_I) \
+	    $(DESTDIR)$(DATADIR_I)/tables $(DESTDIR)$(MANDIR_I)/man1 \
+	    $(DESTDIR)$(MANDIR_I)/man3 $(DESTDIR)$(MANDIR_I)/man5 \
+	    $(DESTDIR)$(MANDIR_I)/man8
+	install -m 755 $(BIN)/tclientd $(DESTDIR)$(SBINDIR_I)/
+	install -m 755 $(filter-out $(BIN)/tclientd,$(PROGS)) \
+	    $(DESTDIR)$(BINDIR_I)/
+	install -m 644 $(LIB)/libtclient.a $(DESTDIR)$(LIBDIR_I)/
+	install -m 755 $(LIB)/libtclient.so \
+	    $(DESTDIR)$(LIBDIR_I)/libtclient.so.0
+	ln -sf libtclient.so.0 $(DESTDIR)$(LIBDIR_I)/libtclient.so
+	install -m 644 tclient/tclient.h $(DESTDIR)$(INCDIR_I)/
+	install -m 644 $(TABLES) $(DESTDIR)$(DATADIR_I)/tables/
+	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(MANDIR_I)/man1/)
+	$(if $(MAN3),install -m 644 $(MAN3) $(DESTDIR)$(MANDIR_I)/man3/)
+	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(MANDIR_I)/man5/)
+	$(if $(MAN8),install -m 644 $(MAN8) $(DESTDIR)$(MANDIR_I)/man8/)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    tclient/tclient.pc.in > $(DESTDIR)$(LIBDIR_I)/pkgconfig/tclient.pc
+
+VERSION := $(shell sed -n 's/^\#define TC_VERSION[^"]*"\(.*\)"/\1/p' \
+	common/common.h)
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR_I)/tclientd \
+	    $(addprefix $(DESTDIR)$(BINDIR_I)/,$(notdir $(filter-out \
+	    $(BIN)/tclientd,$(PROGS)))) \
+	    $(DESTDIR)$(LIBDIR_I)/libtclient.a \
+	    $(DESTDIR)$(LIBDIR_I)/libtclient.so \
+	    $(DESTDIR)$(LIBDIR_I)/libtclient.so.0 \
+	    $(DESTDIR)$(LIBDIR_I)/pkgconfig/tclient.pc \
+	    $(DESTDIR)$(INCDIR_I)/tclient.h
+	rm -rf $(DESTDIR)$(DATADIR_I)
+
+clean:
+	rm -rf obj bin lib build
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

@@ -1,0 +1,3 @@
+/* placeholder main: replaced by the daemon */
+int main(void);
+int main(void) { return 1; }
