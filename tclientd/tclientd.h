@@ -21,6 +21,7 @@
 #define DEF_VTAPE_CAPACITY	(1ull << 30)
 #define DEF_VTAPE_EW		(4ull << 20)
 #define DEF_MAX_BLOCK		0xffffffu	/* SSC READ BLOCK LIMITS max */
+#define DEFAULT_CLIENT_ID	"local-client"	/* CN of the embedded default client */
 
 struct acl_ent {
 	char		 identity[TC_TEXT_MAX + 1];
