@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "tclient.h"
+
 #define TC_VERSION		"0.1.0"
 #define TC_DEFAULT_PORT		7755
 
@@ -86,51 +88,7 @@ void	put_be32(uint8_t *, uint32_t);
 uint16_t get_be16(const uint8_t *);
 uint32_t get_be32(const uint8_t *);
 
-/*
- * canon.c -- the canonical tape operation set carried on the wire.
- * Codes below 0x100 are the AIX STIOCTOP st_op codes (and the IBM Atape
- * additions); STIOCHGP is 0x100 + its AIX request number; operations AIX
- * lacks are project extensions in 0x1000-0x1fff.  See docs/PROTOCOL.md.
- */
-enum tc_canon_op {
-	TC_STOFFL	= 5,	/* rewind and unload */
-	TC_STREW	= 6,
-	TC_STERASE	= 7,
-	TC_STRETEN	= 8,
-	TC_STWEOF	= 10,
-	TC_STFSF	= 11,
-	TC_STRSF	= 12,
-	TC_STFSR	= 13,
-	TC_STRSR	= 14,
-	TC_STINSRT	= 15,
-	TC_STEJECT	= 16,
-	TC_STTUR	= 30,
-	TC_STLOAD	= 31,
-	TC_STSEOD	= 32,
-	TC_STFSSF	= 33,
-	TC_STRSSF	= 34,
-	TC_STERASEGAP	= 35,
-	TC_STIOCHGP	= 0x103,	/* set block size; count = st_blksize */
-	TC_X_NOP	= 0x1001,	/* flush buffers, no motion */
-	TC_X_RESET	= 0x1002,
-	TC_X_BSFM	= 0x1003,	/* back over N marks, end after the mark */
-	TC_X_FSFM	= 0x1004,	/* forward over N marks, end before it */
-	TC_X_SEEK	= 0x1005,	/* locate to block address */
-	TC_X_TELL	= 0x1006,	/* op form of read position */
-	TC_X_WSM	= 0x1007,	/* write setmarks */
-	TC_X_FSS	= 0x1008,
-	TC_X_BSS	= 0x1009,
-	TC_X_SETDENSITY	= 0x100a,
-	TC_X_COMPRESSION = 0x100b,
-	TC_X_SETPART	= 0x100c,
-	TC_X_MKPART	= 0x100d,
-	TC_X_LOCK	= 0x100e,
-	TC_X_UNLOCK	= 0x100f,
-	TC_X_WEOFI	= 0x1010,	/* write filemarks, immediate */
-	TC_X_DRVOPTS	= 0x1011,	/* driver options, Linux st word */
-	TC_X_CACHE	= 0x1012,
-	TC_X_NOCACHE	= 0x1013,
-};
+/* canon.c -- the canonical operation set (enum tc_canon_op, tclient.h) */
 #define TC_OPF_WRITES	0x01	/* changes the medium: needs write access */
 #define TC_OPF_MOTION	0x02	/* moves the tape */
 #define TC_OPF_RESULT	0x04	/* returns a value */
@@ -144,30 +102,6 @@ const struct tc_canon_info *canon_byop(int);
 const struct tc_canon_info *canon_byname(const char *);
 const struct tc_canon_info *canon_all(size_t *);
 
-/* Canonical drive status.  Numbers unknown to the drive are -1. */
-#define TC_ST_BOT	0x0001
-#define TC_ST_EOF	0x0002	/* just after a filemark */
-#define TC_ST_EOT	0x0004	/* early warning */
-#define TC_ST_EOD	0x0008
-#define TC_ST_WRPROT	0x0010
-#define TC_ST_ONLINE	0x0020
-#define TC_ST_NOMEDIUM	0x0040
-#define TC_ST_SM	0x0080	/* at a setmark */
-#define TC_ST_IMREP	0x0100	/* immediate report (buffered) mode */
-#define TC_ST_CLN	0x0200	/* cleaning requested */
-#define TC_ST_COMPRESS	0x0400
-#define TC_ST_ALLFLAGS	0x07ff
-struct tc_status {
-	int64_t		fileno;
-	int64_t		blkno;
-	uint32_t	partition;
-	uint32_t	blksize;	/* 0 = variable */
-	uint32_t	density;
-	uint32_t	flags;		/* TC_ST_* */
-	uint32_t	softerr;	/* recovered errors since last status */
-	uint32_t	min_block;
-	uint32_t	max_block;
-};
 const char *canon_flagnames(uint32_t, char *, size_t);
 
 /* Operation contexts for tcerrno. */
