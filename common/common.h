@@ -49,6 +49,7 @@ int	tc_parse_size(const char *, uint64_t, uint64_t *, const char **);
 int	tc_parse_hostport(const char *, char *, size_t, uint16_t *,
 	    const char **);
 int	tc_home(char *, size_t);
+int	tc_path(char *, size_t, const char *, const char *);
 int	tc_mkdir_private(const char *);
 int	tc_valid_name(const char *);
 uint64_t tc_now_ms(void);
@@ -312,6 +313,7 @@ const struct tc_errent *platform_errbyname(const struct tc_platform *,
 const struct tc_errent *platform_errbynum(const struct tc_platform *, int);
 const struct tc_opent *platform_opbylocal(const struct tc_platform *, int);
 const struct tc_opent *platform_opbycanon(const struct tc_platform *, int);
+const char *tables_default_dir(void);
 
 /* tables_embed.c, generated from tables/ at build time */
 struct tc_embedded {

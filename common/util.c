@@ -223,3 +223,16 @@ tc_now_ms(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
+
+/* dir/name into buf; -1 (ENAMETOOLONG) when it does not fit. */
+int
+tc_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	int	n = snprintf(buf, len, "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}

@@ -8,6 +8,7 @@
 #include <sys/queue.h>
 
 #include <pthread.h>
+#include <stdarg.h>
 
 #include "common.h"
 
@@ -102,5 +103,138 @@ int	acl_access(const struct drive_conf *, const struct tls_ids *);
 int	pki_ensure(const char *home, char *, size_t);
 int	pki_issue_client(const char *home, const char *cn, const char *dir,
 	    char *, size_t);
+
+/*
+ * Runtime state.  The event loop thread owns the server, sessions and the
+ * drives' ownership; each open drive has a worker thread that owns the
+ * backend and runs that drive's jobs in order.
+ */
+struct session;
+struct job;
+struct evbuffer;
+struct bufferevent;
+struct event;
+
+struct drive {
+	struct server		*srv;
+	struct drive_conf	*conf;
+	const struct backend_ops *be;
+	void			*bstate;
+	struct session		*owner;		/* NULL when free */
+	pthread_t		 thread;
+	int			 running;	/* worker thread exists */
+	int			 accepting;	/* worker takes more jobs */
+	pthread_mutex_t		 mtx;
+	pthread_cond_t		 cv;
+	TAILQ_HEAD(, job)	 queue;
+};
+
+enum job_kind {
+	JOB_OPEN, JOB_CLOSE, JOB_READ, JOB_WRITE, JOB_OP, JOB_STATUS,
+	JOB_POSITION,
+};
+
+struct job {
+	TAILQ_ENTRY(job)	 entry;
+	enum job_kind		 kind;
+	struct session		*sess;		/* reply goes here, if alive */
+	struct drive		*drive;
+	uint32_t		 id;
+	uint32_t		 flags;		/* JOB_OPEN: TC_OPEN_* */
+	uint32_t		 count;		/* JOB_READ: buffer size */
+	struct tc_op_req	 op;
+	uint8_t			*data;		/* write payload or read reply */
+	size_t			 len;
+	size_t			 charge;	/* bytes counted against the
+						   session's memory */
+	/* results */
+	int			 err;		/* errno from the drive, or 0 */
+	int			 drained;	/* never ran: the drive closed */
+	ssize_t			 n;
+	int64_t			 result;
+	uint64_t		 pos;
+	struct tc_status	 status;
+};
+
+struct server {
+	struct event_base	*base;
+	struct config		*conf;
+	struct tc_tables	*tables;
+	struct ssl_ctx_st	*ssl_ctx;
+	struct evconnlistener	*listener;
+	struct event		*ev_accept;	/* EMFILE back-off */
+	struct event		*ev_done;	/* worker completions */
+	struct event		*ev_sig[4];
+	pthread_mutex_t		 done_mtx;
+	TAILQ_HEAD(, job)	 done;
+	TAILQ_HEAD(, session)	 sessions;
+	int			 nsessions;
+	struct drive		*drives;
+	size_t			 ndrives;
+	const char		*platform;
+	const char		*conffile;	/* NULL: embedded default */
+	int			 stopping;
+};
+
+/* server.c */
+int	server_listen(struct server *, char *, size_t);
+int	server_start(struct server *, int);
+struct tc_tables *server_load_tables(const char *);
+int	server_bound_port(int);
+void	server_reload(struct server *);
+void	server_stop(struct server *);
+void	server_maybe_exit(struct server *);
+struct drive *server_drive(struct server *, const char *);
+
+enum sess_state { S_HANDSHAKE, S_HELLO, S_READY, S_GOAWAY, S_CLOSED };
+
+struct session {
+	TAILQ_ENTRY(session)	 entry;
+	struct server		*srv;
+	struct bufferevent	*bev;
+	struct ssl_st		*ssl;
+	struct event		*timer;
+	enum sess_state		 state;
+	char			 peer[128];
+	struct tls_ids		 ids;
+	char			 platform[TC_PLATFORM_MAX + 1];
+	struct drive		*drive;		/* open drive, if any */
+	int			 access;	/* granted on the open drive */
+	int			 refs;		/* jobs out, +1 while alive */
+	size_t			 inflight;	/* bytes held by those jobs */
+	int			 paused;	/* not reading: memory bound */
+};
+
+/* session.c */
+void	session_accept(struct server *, int fd, const char *peer);
+void	session_close(struct session *, const char *, ...)
+	    TC_PRINTF(2, 3);
+void	session_goaway(struct session *, uint32_t, const char *, ...)
+	    TC_PRINTF(3, 4);
+void	send_buf(struct session *, struct tcbuf *);
+void	send_error(struct session *, uint32_t, enum tc_ctx, int,
+	    const char *, ...) TC_PRINTF(5, 6);
+void	session_submit(struct session *, struct job *);
+void	session_free(struct session *);
+void	check_pressure(struct session *);
+const char *session_who(struct session *);
+struct bufferevent;
+void	session_read(struct bufferevent *, void *);
+
+/* dispatch.c */
+void	session_frame(struct session *, const struct tc_hdr *,
+	    struct evbuffer *);
+void	session_done(struct job *);
+
+/* drive.c */
+int	drive_init(struct server *, struct drive *, struct drive_conf *,
+	    char *, size_t);
+int	drive_start(struct drive *, struct session *);
+void	drive_submit(struct drive *, struct job *);
+void	drive_release(struct drive *);
+void	drive_done_cb(int, short, void *);
+struct job *job_new(enum job_kind, struct session *, struct drive *,
+	    uint32_t);
+void	job_free(struct job *);
 
 #endif /* TCLIENTD_H */

@@ -1,0 +1,143 @@
+/*
+ * wire.c -- libtclient's framing: send one request, read its reply.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "client.h"
+
+static int
+lost(struct tc_conn *c, int r)
+{
+	int	e = SSL_get_error(c->ssl, r);
+
+	if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && r == 0))
+		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "the server closed the "
+		    "session");
+	if (e == SSL_ERROR_SYSCALL && errno != 0)
+		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "connection to %s "
+		    "lost: %s", c->server, strerror(errno));
+	return tc_fail(c, TC_ERR_PROTOCOL, EIO, "connection to %s lost: "
+	    "%s", c->server, ERR_reason_error_string(ERR_get_error()) ?
+	    ERR_reason_error_string(ERR_peek_last_error()) : "TLS error");
+}
+
+static int
+writen(struct tc_conn *c, const void *p, size_t len)
+{
+	int	r;
+
+	while (len > 0) {
+		errno = 0;
+		r = SSL_write(c->ssl, p, len > INT32_MAX ? INT32_MAX : (int)len);
+		if (r <= 0)
+			return lost(c, r);
+		p = (const uint8_t *)p + r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+static int
+readn(struct tc_conn *c, void *p, size_t len)
+{
+	int	r;
+
+	while (len > 0) {
+		errno = 0;
+		r = SSL_read(c->ssl, p, len > INT32_MAX ? INT32_MAX : (int)len);
+		if (r <= 0)
+			return lost(c, r);
+		p = (uint8_t *)p + r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+static int
+read_ctrl(struct tc_conn *c, uint32_t len)
+{
+	uint8_t	*n;
+
+	if (len > c->incap) {
+		if ((n = realloc(c->in, len)) == NULL)
+			return tc_fail(c, TC_ERR_NOMEM, ENOMEM, "out of memory");
+		c->in = n;
+		c->incap = len;
+	}
+	c->inlen = len;
+	return readn(c, c->in, len);
+}
+
+static int
+got_error(struct tc_conn *c, uint16_t type)
+{
+	struct tc_goaway g;
+	const char	*err;
+
+	if (type == TC_T_GOAWAY) {
+		if (proto_get_goaway(c->in, c->inlen, &g, &err) == -1)
+			return tc_fail(c, TC_ERR_PROTOCOL, EIO, "the server "
+			    "ended the session (bad GOAWAY: %s)", err);
+		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "the server ended the "
+		    "session: %s", g.reason);
+	}
+	if (proto_get_error(c->in, c->inlen, &c->lasterr, &err) == -1)
+		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "bad ERROR from the "
+		    "server: %s", err);
+	return tc_fail(c, TC_ERR_DRIVE, c->lasterr.err, "%s", c->lasterr.msg);
+}
+
+/*
+ * Send the request in c->out (its payload followed by data, if any) and
+ * wait for its reply: a READ reply's payload goes to rbuf (at most rcap
+ * bytes), any other to c->in.
+ */
+int
+client_call(struct tc_conn *c, uint16_t type, const void *data, size_t dlen,
+    void *rbuf, size_t rcap, size_t *rlen)
+{
+	uint8_t		 hb[TC_HDR_LEN];
+	struct tc_hdr	 h;
+	const char	*err;
+	uint32_t	 id = c->next_id++;
+	int		 r;
+
+	if (c->dead)
+		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "the session with %s "
+		    "has ended", c->server);
+	if (c->out.failed)
+		return tc_fail(c, TC_ERR_NOMEM, ENOMEM, "out of memory");
+	if ((r = writen(c, c->out.data, c->out.len)) < 0 ||
+	    (dlen > 0 && (r = writen(c, data, dlen)) < 0))
+		return r;
+	if ((r = readn(c, hb, sizeof(hb))) < 0)
+		return r;
+	if (proto_hdr_get(hb, 1, &h, &err) == -1)
+		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "bad reply from the "
+		    "server: %s (type 0x%04x, length %u)", err, h.type, h.len);
+	if (h.type == TC_T_GOAWAY || h.type == TC_T_ERROR) {
+		if (h.id != id && h.type == TC_T_ERROR)
+			return tc_fail(c, TC_ERR_PROTOCOL, EIO, "error for "
+			    "request %u while waiting for %u", h.id, id);
+		if ((r = read_ctrl(c, h.len)) < 0)
+			return r;
+		return got_error(c, h.type);
+	}
+	if (h.id != id || h.type != (type | TC_T_REPLY))
+		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "unexpected %s reply "
+		    "%u while waiting for %s %u", proto_typename(h.type), h.id,
+		    proto_typename(type), id);
+	if (type == TC_T_READ) {
+		if (h.len > rcap)
+			return tc_fail(c, TC_ERR_PROTOCOL, EIO, "the server "
+			    "sent %u bytes for a %zu-byte read", h.len, rcap);
+		*rlen = h.len;
+		return readn(c, rbuf, h.len);
+	}
+	return read_ctrl(c, h.len);
+}

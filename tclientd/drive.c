@@ -1,0 +1,219 @@
+/*
+ * drive.c -- one worker thread per open drive.  The worker owns the backend
+ * while the drive is open and runs that drive's jobs in order, so a rewind
+ * that takes minutes never stalls the event loop or other sessions.  The
+ * loop thread learns of finished jobs through one libevent event.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "tclientd.h"
+
+int
+drive_init(struct server *srv, struct drive *d, struct drive_conf *dc,
+    char *err, size_t errlen)
+{
+	memset(d, 0, sizeof(*d));
+	d->srv = srv;
+	d->conf = dc;
+	if ((d->be = backend_find(dc->backend)) == NULL) {
+		snprintf(err, errlen, "drive %s: unknown backend %s", dc->name,
+		    dc->backend);
+		return -1;
+	}
+	if ((d->bstate = d->be->new(dc, err, errlen)) == NULL)
+		return -1;
+	pthread_mutex_init(&d->mtx, NULL);
+	pthread_cond_init(&d->cv, NULL);
+	TAILQ_INIT(&d->queue);
+	return 0;
+}
+
+struct job *
+job_new(enum job_kind kind, struct session *sess, struct drive *d, uint32_t id)
+{
+	struct job	*j;
+
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return NULL;
+	j->kind = kind;
+	j->sess = sess;
+	j->drive = d;
+	j->id = id;
+	return j;
+}
+
+void
+job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	free(j->data);
+	free(j);
+}
+
+static void
+job_run(struct drive *d, struct job *j)
+{
+	const struct backend_ops *be = d->be;
+	int	 r = 0;
+
+	switch (j->kind) {
+	case JOB_OPEN:
+		/* the drive's block limits go back with the open */
+		if ((r = be->open(d->bstate, (int)j->flags)) == 0 &&
+		    be->status(d->bstate, &j->status) < 0)
+			memset(&j->status, 0, sizeof(j->status));
+		break;
+	case JOB_CLOSE:
+		r = be->close(d->bstate);
+		break;
+	case JOB_READ:
+		/* room for the reply header in front of the data */
+		if ((j->data = malloc(TC_HDR_LEN + (size_t)j->count)) == NULL) {
+			r = -ENOMEM;
+			break;
+		}
+		j->n = be->read(d->bstate, j->data + TC_HDR_LEN, j->count);
+		r = j->n < 0 ? (int)j->n : 0;
+		break;
+	case JOB_WRITE:
+		j->n = be->write(d->bstate, j->data, j->len);
+		r = j->n < 0 ? (int)j->n : 0;
+		free(j->data);
+		j->data = NULL;
+		break;
+	case JOB_OP:
+		r = be->op(d->bstate, (int)j->op.op, j->op.count, &j->result);
+		break;
+	case JOB_STATUS:
+		r = be->status(d->bstate, &j->status);
+		break;
+	case JOB_POSITION:
+		r = be->position(d->bstate, &j->pos);
+		break;
+	}
+	j->err = r < 0 ? -r : 0;
+}
+
+static void
+post_done(struct server *srv, struct job *j)
+{
+	pthread_mutex_lock(&srv->done_mtx);
+	TAILQ_INSERT_TAIL(&srv->done, j, entry);
+	pthread_mutex_unlock(&srv->done_mtx);
+	event_active(srv->ev_done, EV_READ, 0);
+}
+
+/* Jobs queued behind the last one find no drive open. */
+static void
+drain_queue(struct drive *d)
+{
+	TAILQ_HEAD(, job) left;
+	struct job	*j;
+
+	TAILQ_INIT(&left);
+	pthread_mutex_lock(&d->mtx);
+	d->accepting = 0;
+	TAILQ_CONCAT(&left, &d->queue, entry);
+	pthread_mutex_unlock(&d->mtx);
+	while ((j = TAILQ_FIRST(&left)) != NULL) {
+		TAILQ_REMOVE(&left, j, entry);
+		j->err = EBADF;
+		j->drained = 1;
+		post_done(d->srv, j);
+	}
+}
+
+static void *
+drive_worker(void *arg)
+{
+	struct drive	*d = arg;
+	struct job	*j;
+	int		 last;
+
+	do {
+		pthread_mutex_lock(&d->mtx);
+		while ((j = TAILQ_FIRST(&d->queue)) == NULL)
+			pthread_cond_wait(&d->cv, &d->mtx);
+		TAILQ_REMOVE(&d->queue, j, entry);
+		pthread_mutex_unlock(&d->mtx);
+
+		job_run(d, j);
+		/* a close, or an open that failed, ends the drive's use */
+		last = j->kind == JOB_CLOSE || (j->kind == JOB_OPEN && j->err);
+		if (last)
+			drain_queue(d);
+		post_done(d->srv, j);
+	} while (!last);
+	return NULL;
+}
+
+/* Give the drive to a session and start its worker. */
+int
+drive_start(struct drive *d, struct session *owner)
+{
+	int	r;
+
+	if (d->owner != NULL || d->running)
+		return -EBUSY;
+	d->accepting = 1;
+	if ((r = pthread_create(&d->thread, NULL, drive_worker, d)) != 0) {
+		d->accepting = 0;
+		return -r;
+	}
+	d->owner = owner;
+	d->running = 1;
+	return 0;
+}
+
+void
+drive_submit(struct drive *d, struct job *j)
+{
+	pthread_mutex_lock(&d->mtx);
+	if (!d->accepting) {
+		pthread_mutex_unlock(&d->mtx);
+		j->err = EBADF;
+		j->drained = 1;
+		post_done(d->srv, j);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&d->queue, j, entry);
+	pthread_cond_signal(&d->cv);
+	pthread_mutex_unlock(&d->mtx);
+}
+
+/* The worker has run its last job: join it and free the drive. */
+void
+drive_release(struct drive *d)
+{
+	if (d->running) {
+		pthread_join(d->thread, NULL);
+		d->running = 0;
+	}
+	d->owner = NULL;
+	log_debug("drive %s: free", d->conf->name);
+}
+
+/* Loop thread: hand every finished job to its session. */
+void
+drive_done_cb(int fd, short ev, void *arg)
+{
+	struct server	*srv = arg;
+	TAILQ_HEAD(, job) done;
+	struct job	*j;
+
+	TAILQ_INIT(&done);
+	pthread_mutex_lock(&srv->done_mtx);
+	TAILQ_CONCAT(&done, &srv->done, entry);
+	pthread_mutex_unlock(&srv->done_mtx);
+	while ((j = TAILQ_FIRST(&done)) != NULL) {
+		TAILQ_REMOVE(&done, j, entry);
+		session_done(j);
+	}
+	server_maybe_exit(srv);
+}
