@@ -2,7 +2,8 @@
 #
 #   make                  programs in bin/, libtclient in lib/
 #   make check            every test (unit, end to end, real tools)
-#   make check-all        make check, then again under ASan+UBSan (CI runs this)
+#   make check-all        make check, again under ASan+UBSan, and a clang
+#                         build (what CI runs)
 #   make demo             the main job: a backup through tclientd and back
 #   make install PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1 ...   build and test with AddressSanitizer+UBSan
@@ -21,11 +22,11 @@ CC	?= cc
 PKG_CONFIG ?= pkg-config
 
 ifeq ($(SANITIZE),1)
-OUT	:= build/san
+OUT	?= build/san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
 else
-OUT	:= .
+OUT	?= .
 SANFLAGS :=
 endif
 OBJ	:= $(OUT)/obj
@@ -61,6 +62,7 @@ DAEMON_SRC   := $(filter-out $(DAEMON_MAIN),$(wildcard tclientd/*.c))
 CLIENT_MAINS := tclient/tclient.c tclient/tscan.c tclient/tcerrno_cmd.c
 LIB_SRC	     := $(filter-out $(CLIENT_MAINS),$(wildcard tclient/*.c))
 TEST_SRC     := $(wildcard tests/check_*.c)
+TEST_LIB     := $(OBJ)/tests/harness.o
 
 obj = $(patsubst %.c,$(OBJ)/%.o,$(1))
 COMMON_OBJ := $(call obj,$(COMMON_SRC)) $(OBJ)/common/tables_embed.o
@@ -74,6 +76,7 @@ PROGS	+= $(BIN)/tscan
 endif
 LIBS	:= $(LIB)/libtclient.a $(LIB)/libtclient.so
 
+.SECONDARY:
 .PHONY: all check check-unit check-e2e check-all demo install uninstall \
 	clean deps-check
 all: deps-check $(PROGS) $(LIBS)
@@ -116,9 +119,10 @@ $(BIN)/tcerrno: $(OBJ)/tclient/tcerrno_cmd.o $(COMMON_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS)
 
 # Every Check suite links the whole non-main code base.
-$(OBJ)/tests/%: $(OBJ)/tests/%.o $(DAEMON_OBJ) $(LIB_OBJ) $(COMMON_OBJ)
+$(OBJ)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB) $(DAEMON_OBJ) $(LIB_OBJ) \
+    $(COMMON_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(EVENT_LIBS) $(SSL_LIBS)
-$(OBJ)/tests/%.o: tests/%.c common/common.h
+$(OBJ)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKG_CHECK)) -c -o $@ $<
 
@@ -133,9 +137,11 @@ check-unit: all $(TEST_BINS)
 check-e2e: all
 	@$(TEST_ENV) sh tests/run.sh e2e $(sort $(wildcard tests/e2e_*.sh))
 
+# What CI runs: the suite, the suite under ASan+UBSan, a clang build.
 check-all:
 	$(MAKE) check
 	$(MAKE) check SANITIZE=1
+	$(MAKE) CC=clang OUT=build/clang all
 
 demo: all
 	@$(TEST_ENV) sh tests/demo.sh
