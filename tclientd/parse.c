@@ -464,12 +464,6 @@ keyword_statement(struct parser *p, const struct keyword *kw)
 	size_t		 n = p->lx.ntok, i;
 	char		*av[2];
 
-	for (i = 1; i < n; i++)
-		if (t[i].type == LEX_OPEN) {
-			perr(p, "unexpected \"{\" (only \"drive NAME {\" opens "
-			    "a block)");
-			return;
-		}
 	if (!context_ok(p, kw))
 		return;
 	if (kw->opt != O_ALLOW && p->seen[kw->opt]) {
@@ -478,6 +472,13 @@ keyword_statement(struct parser *p, const struct keyword *kw)
 		return;
 	}
 	p->seen[kw->opt] = p->lx.line;	/* given, even if wrongly */
+	for (i = 1; i < n; i++)
+		if (t[i].type != LEX_WORD) {
+			perr(p, t[i].type == LEX_OPEN ? "unexpected \"{\" (only "
+			    "\"drive NAME {\" opens a block)" : "\"}\" must be on "
+			    "a line of its own");
+			return;
+		}
 	if (n - 1 < kw->nargs) {
 		perr(p, "missing argument to \"%s\" (usage: %s %s)", t[0].s,
 		    t[0].s, kw->usage);
@@ -499,7 +500,7 @@ static void
 statement(struct parser *p)
 {
 	struct lex_token	*t = p->lx.tok;
-	size_t			 n = p->lx.ntok, i;
+	size_t			 n = p->lx.ntok;
 	const struct keyword	*kw;
 
 	if (n == 0)
@@ -517,14 +518,11 @@ statement(struct parser *p)
 		block_close(p);
 		return;
 	}
-	for (i = 0; i < n; i++)
-		if (t[i].type == LEX_CLOSE) {
-			perr(p, "\"}\" must be on a line of its own");
-			return;
-		}
 	/* after a bad line that opens a block, skip to its "}" */
 	p->skipping = t[n - 1].type == LEX_OPEN;
-	if (t[0].type == LEX_OPEN)
+	if (t[0].type == LEX_CLOSE)
+		perr(p, "\"}\" must be on a line of its own");
+	else if (t[0].type == LEX_OPEN)
 		perr(p, "unexpected \"{\" (only \"drive NAME {\" opens a "
 		    "block)");
 	else if ((kw = keyword_find(t[0].s)) == NULL)
