@@ -254,8 +254,15 @@ int	platform_match(const char *pattern, const char *id);
  * tables.c -- the administrator-edited tables (tables/, tcerrno.5):
  * per platform an errno table (NAME NUMBER) and an op table (LOCAL NUMBER
  * CANONICAL | -), and the pair rules.  Every problem is a diagnostic
- * "file:line: reason"; a table set with any diagnostic is not used.
+ * "file:line: reason" (line 0: the file as a whole); a table set with any
+ * diagnostic is not used.  tables_load() returns NULL only when out of
+ * memory.  Within a platform, errs[] and ops[] keep file order: the first
+ * name listed for a number is its canonical name.
  */
+#define TC_ERRNO_MAX		4095	/* errno numbers are 1..4095 */
+#define TC_OPNUM_MAX		32767	/* mt_op is a short */
+#define TC_TABLE_LINE_MAX	1023	/* longer lines are an error */
+#define TC_TABLE_FILE_MAX	(1024 * 1024)
 struct tc_errent {
 	char		 name[TC_NAME_MAX + 1];
 	int		 num;
@@ -270,7 +277,7 @@ struct tc_opent {
 };
 struct tc_platform {
 	char		 id[TC_PLATFORM_MAX + 1];
-	char		*errno_file;
+	char		*errno_file;	/* NULL: none was found */
 	char		*ops_file;
 	struct tc_errent *errs;
 	size_t		 nerrs;
@@ -296,16 +303,17 @@ struct tc_diag {
 };
 struct tc_tables {
 	char		*source;	/* directory, or "built-in" */
-	struct tc_platform *plats;
+	struct tc_platform *plats;	/* sorted by id */
 	size_t		 nplats;
-	struct tc_rule	*rules;
+	struct tc_rule	*rules;		/* file order */
 	size_t		 nrules;
-	struct tc_diag	*diags;
+	struct tc_diag	*diags;		/* sorted by file, then line */
 	size_t		 ndiags;
 };
 struct tc_tables *tables_load(const char *dir);
 void	tables_free(struct tc_tables *);
 int	tables_ok(const struct tc_tables *);
+const char *tables_default_dir(void);
 const struct tc_platform *tables_platform(const struct tc_tables *,
 	    const char *);
 const struct tc_errent *platform_errbyname(const struct tc_platform *,
@@ -324,7 +332,15 @@ struct tc_embedded {
 extern const struct tc_embedded tc_embedded_tables[];
 extern const size_t tc_embedded_ntables;
 
-/* tcerrno.c */
+/*
+ * tcerrno.c -- map a server errno to the client's.  Same platform, or a
+ * platform not in the tables: passed through.  Otherwise the first of: a
+ * pair rule for this context, a pair rule for any context, the same
+ * symbolic name, the client's EIO.  Among the rules of one tier the most
+ * specific wins (exact id > os-* > *, the server side first), then the
+ * earliest in file order.  Tables with diagnostics count as no tables.
+ * Returns res->err.
+ */
 enum tcerrno_step {
 	TCE_SAME,		/* same platform: passed through */
 	TCE_UNKNOWN,		/* a platform unknown: passed through */
@@ -337,6 +353,7 @@ struct tcerrno_res {
 	int		 err;
 	const char	*name;		/* in the client's table, may be NULL */
 	const char	*srv_name;	/* in the server's table, may be NULL */
+	const char	*via;		/* TCE_NAME: the name both tables have */
 	enum tcerrno_step step;
 	const struct tc_rule *rule;	/* for TCE_RULE_* */
 };

@@ -92,12 +92,65 @@ const char *backend_names(void);
 extern const struct backend_ops backend_vtape;
 extern const struct backend_ops backend_null;
 
-/* config.c */
-struct config *config_load(const char *file, int (*report)(const char *));
+/*
+ * config.c -- the configuration in memory (tclientd.conf.5): defaults, the
+ * embedded default, paths, the access check.  Paths stored are absolute.
+ */
 struct config *config_default(const char *home, const char *listen,
 	    char *, size_t);
 void	config_free(struct config *);
 int	acl_access(const struct drive_conf *, const struct tls_ids *);
+struct config *config_new(void);
+struct drive_conf *config_add_drive(struct config *, const char *name);
+int	config_add_acl(struct drive_conf *, const char *, int, int);
+int	config_set_listen(struct config *, const char *, const char **);
+char	*config_path(const char *dir, const char *);
+char	*config_dir(const char *file);
+
+/*
+ * lex.c -- the tokenizer and diagnostics under parse.c: a line of words,
+ * "quoted strings" and braces at a time; errors kept, then reported in
+ * line order as "file:line: reason".
+ */
+enum lex_type { LEX_WORD, LEX_OPEN, LEX_CLOSE };
+struct lex_token {
+	enum lex_type	 type;
+	char		*s;		/* LEX_WORD only */
+};
+struct lex_diag;
+struct lex {
+	const char	*file;
+	char		*text;		/* the whole file */
+	size_t		 len;
+	size_t		 pos;		/* where the next line starts */
+	int		 line;
+	struct lex_token *tok;		/* the current line's */
+	size_t		 ntok;
+	size_t		 tokcap;
+	struct lex_diag	*diags;
+	size_t		 ndiags;
+	int		 stop;		/* too many errors, or syserr */
+	int		 syserr;	/* errno of an open, read or malloc */
+};
+int	lex_open(struct lex *, const char *file);
+int	lex_next(struct lex *);
+void	lex_error(struct lex *, int line, const char *, ...) TC_PRINTF(3, 4);
+void	lex_nomem(struct lex *);
+size_t	lex_close(struct lex *, int (*report)(const char *));
+const char *lex_tokstr(const struct lex_token *);
+int	lex_num(struct lex *, const char *what, const char *, long long,
+	    long long, long long *);
+int	lex_size(struct lex *, const char *what, const char *, uint64_t,
+	    uint64_t, uint64_t *);
+const char *lex_fmtsize(uint64_t, char *, size_t);
+int	lex_distance(const char *, const char *);
+
+/*
+ * parse.c -- reads a configuration file.  Every mistake goes to report
+ * (log_warnx when NULL) as "file:line: reason", in line order; any
+ * mistake and the result is NULL.
+ */
+struct config *config_load(const char *file, int (*report)(const char *));
 
 /* pki.c */
 int	pki_ensure(const char *home, char *, size_t);
