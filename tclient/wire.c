@@ -13,7 +13,19 @@
 static int
 lost(struct tc_conn *c, int r)
 {
-	int	e = SSL_get_error(c->ssl, r);
+	int		 e = SSL_get_error(c->ssl, r);
+	unsigned long	 last = ERR_peek_last_error();
+	const char	*why;
+
+	/* TLS 1.3: a refused client certificate shows after the handshake */
+	if (e == SSL_ERROR_SSL && last != 0 &&
+	    (why = ERR_reason_error_string(last)) != NULL) {
+		ERR_clear_error();
+		return tc_fail(c, TC_ERR_TLS, EACCES, "TLS with %s failed: %s%s",
+		    c->server, why, strstr(why, "alert") ? " (the server "
+		    "refused this client's certificate; see the tclientd log)" :
+		    "");
+	}
 
 	if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && r == 0))
 		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "the server closed the "
@@ -22,8 +34,7 @@ lost(struct tc_conn *c, int r)
 		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "connection to %s "
 		    "lost: %s", c->server, strerror(errno));
 	return tc_fail(c, TC_ERR_PROTOCOL, EIO, "connection to %s lost: "
-	    "%s", c->server, ERR_reason_error_string(ERR_get_error()) ?
-	    ERR_reason_error_string(ERR_peek_last_error()) : "TLS error");
+	    "TLS error %d", c->server, e);
 }
 
 static int
