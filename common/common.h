@@ -321,7 +321,6 @@ const struct tc_errent *platform_errbyname(const struct tc_platform *,
 const struct tc_errent *platform_errbynum(const struct tc_platform *, int);
 const struct tc_opent *platform_opbylocal(const struct tc_platform *, int);
 const struct tc_opent *platform_opbycanon(const struct tc_platform *, int);
-const char *tables_default_dir(void);
 
 /* tables_embed.c, generated from tables/ at build time */
 struct tc_embedded {
