@@ -140,7 +140,7 @@ ops_fields(struct tl *L, const struct tl_src *src, const struct tl_line *tl,
 	return ci->code;
 }
 
-/* The first entry clashing with this one by name, number or canonical op. */
+/* Report the first op clashing by name, number or canonical op: 1. */
 static int
 ops_clash(struct tl *L, const struct tl_src *src, const struct tl_line *tl,
     const struct tc_platform *p, long num, int canon)

@@ -195,30 +195,31 @@ errstr(char *buf, size_t len, const char *name, int num)
 }
 
 /* How the result came about, for explain. */
-static const char *
-howstr(char *buf, size_t len, const struct tcerrno_res *r, const char *from,
-    const char *to, const struct tc_tables *t)
+static void
+print_how(const struct tcerrno_res *r, const char *from, const char *to,
+    const struct tc_tables *t)
 {
 	switch (r->step) {
 	case TCE_SAME:
-		return "same platform, passed through";
+		printf("same platform, passed through\n");
+		break;
 	case TCE_UNKNOWN:
-		snprintf(buf, len, "%s is not in the tables, passed through",
+		printf("%s is not in the tables, passed through\n",
 		    tables_platform(t, from) == NULL ? from : to);
-		return buf;
+		break;
 	case TCE_RULE_CTX:
 	case TCE_RULE_ANY:
-		snprintf(buf, len, "pair rule for %s at %s:%d",
+		printf("pair rule for %s at %s:%d\n",
 		    r->step == TCE_RULE_ANY ? "any context" :
 		    ctx_name(r->rule->ctx), r->rule->file, r->rule->line);
-		return buf;
+		break;
 	case TCE_NAME:
-		snprintf(buf, len, "translated by name %s", r->via);
-		return buf;
+		printf("translated by name %s\n", r->via);
+		break;
 	case TCE_FALLBACK:
-		return "no rule and no common name, fallback to EIO";
+		printf("no rule and no common name, fallback to EIO\n");
+		break;
 	}
-	return "?";
 }
 
 static void
@@ -227,12 +228,11 @@ explain_one(const struct tc_tables *t, const char *from, const char *to,
 {
 	struct tcerrno_res	r;
 	char			a[TC_NAME_MAX + 16], b[TC_NAME_MAX + 16];
-	char			how[TC_PLATFORM_MAX + 4200];
 
 	tcerrno(t, err, from, to, ctx, &r);
-	printf("%s on %s -> %s on %s: %s\n", errstr(a, sizeof(a), r.srv_name,
-	    err), from, errstr(b, sizeof(b), r.name, r.err), to,
-	    howstr(how, sizeof(how), &r, from, to, t));
+	printf("%s on %s -> %s on %s: ", errstr(a, sizeof(a), r.srv_name,
+	    err), from, errstr(b, sizeof(b), r.name, r.err), to);
+	print_how(&r, from, to, t);
 }
 
 /* Without --op: the result for any context, then where an op differs. */

@@ -12,62 +12,76 @@
 
 #include "common.h"
 
-#define NCOL	2
-static const char *cols[NCOL] = { "linux-*", "aix-ppc64" };
+#define NCOL	9
+static const char *cols[NCOL] = {
+	"linux-*", "aix-ppc64", "freebsd-amd64", "netbsd-amd64",
+	"openbsd-amd64", "darwin-arm64", "solaris-amd64", "hpux-parisc",
+	"osf1-alpha",
+};
 
-/* Per canonical op, each column's local number; -1: the platform has none. */
+/*
+ * Per canonical op, each column's local number; -1: the platform has none.
+ * From tape-facts.md 2.2 and the headers it cites; MTNBSF is nowhere
+ * TCX_BSFM (its count is one off), so BSFM is Linux's alone.
+ */
 static const struct {
 	const char	*canon;
 	int		 local[NCOL];
 } expect[] = {
-	/*			linux	aix */
-	{ "STWEOF",		{ 5,	10 } },
-	{ "STFSF",		{ 1,	11 } },
-	{ "STRSF",		{ 2,	12 } },
-	{ "STFSR",		{ 3,	13 } },
-	{ "STRSR",		{ 4,	14 } },
-	{ "STREW",		{ 6,	6 } },
-	{ "STOFFL",		{ 7,	5 } },
-	{ "STRETEN",		{ 9,	8 } },
-	{ "STERASE",		{ 13,	7 } },
-	{ "STSEOD",		{ 12,	32 } },
-	{ "STINSRT",		{ -1,	15 } },
-	{ "STEJECT",		{ 31,	16 } },
-	{ "STTUR",		{ -1,	30 } },
-	{ "STLOAD",		{ 30,	31 } },
-	{ "STFSSF",		{ -1,	33 } },
-	{ "STRSSF",		{ -1,	34 } },
-	{ "STERASEGAP",		{ -1,	35 } },
-	{ "STIOCHGP",		{ 20,	259 } },
-	{ "TCX_NOP",		{ 8,	-1 } },
-	{ "TCX_RESET",		{ -1,	-1 } },
-	{ "TCX_BSFM",		{ 10,	-1 } },
-	{ "TCX_FSFM",		{ 11,	-1 } },
-	{ "TCX_SEEK",		{ 22,	-1 } },
-	{ "TCX_TELL",		{ -1,	-1 } },
-	{ "TCX_WSM",		{ 27,	-1 } },
-	{ "TCX_FSS",		{ 25,	-1 } },
-	{ "TCX_BSS",		{ 26,	-1 } },
-	{ "TCX_SETDENSITY",	{ 21,	-1 } },
-	{ "TCX_COMPRESSION",	{ 32,	-1 } },
-	{ "TCX_SETPART",	{ 33,	-1 } },
-	{ "TCX_MKPART",		{ 34,	-1 } },
-	{ "TCX_LOCK",		{ 28,	-1 } },
-	{ "TCX_UNLOCK",		{ 29,	-1 } },
-	{ "TCX_WEOFI",		{ 35,	-1 } },
-	{ "TCX_DRVOPTS",	{ 24,	-1 } },
-	{ "TCX_CACHE",		{ -1,	-1 } },
-	{ "TCX_NOCACHE",	{ -1,	-1 } },
+	/*		   linux aix fbsd nbsd obsd mac  sol hpux osf1 */
+	{ "STWEOF",	{ 5,  10,  0,   0,   0,   0,   0,  0,  0 } },
+	{ "STFSF",	{ 1,  11,  1,   1,   1,   1,   1,  1,  1 } },
+	{ "STRSF",	{ 2,  12,  2,   2,   2,   2,   2,  2,  2 } },
+	{ "STFSR",	{ 3,  13,  3,   3,   3,   3,   3,  3,  3 } },
+	{ "STRSR",	{ 4,  14,  4,   4,   4,   4,   4,  4,  4 } },
+	{ "STREW",	{ 6,  6,   5,   5,   5,   5,   5,  5,  5 } },
+	{ "STOFFL",	{ 7,  5,   6,   6,   6,   6,   6,  6,  6 } },
+	{ "STRETEN",	{ 9,  8,   15,  8,   8,   8,   8, -1,  0x12 } },
+	{ "STERASE",	{ 13, 7,   12,  9,   9,   9,   9, -1,  0x14 } },
+	{ "STSEOD",	{ 12, 32,  13,  10,  10,  10,  10, 8,  0x13 } },
+	{ "STINSRT",	{ -1, 15, -1,  -1,  -1,  -1,  -1, -1, -1 } },
+	{ "STEJECT",	{ 31, 16, -1,  -1,  -1,  -1,  -1, -1,  0x17 } },
+	{ "STTUR",	{ -1, 30, -1,  -1,  -1,  -1,  -1, -1, -1 } },
+	{ "STLOAD",	{ 30, 31,  19, -1,  -1,  -1,   14, -1, 0x16 } },
+	{ "STFSSF",	{ -1, 33, -1,  -1,  -1,  -1,   16, -1, -1 } },
+	{ "STRSSF",	{ -1, 34, -1,  -1,  -1,  -1,   15, -1, -1 } },
+	{ "STERASEGAP",	{ -1, 35, -1,  -1,  -1,  -1,  -1, -1, -1 } },
+	{ "STIOCHGP",	{ 20, 259, 10,  14,  14,  14,  12, -1, -1 } },
+	{ "TCX_NOP",	{ 8,  -1,  7,   7,   7,   7,   7,  7,  7 } },
+	{ "TCX_RESET",	{ -1, -1, -1,  -1,  -1,  -1,  -1, -1, -1 } },
+	{ "TCX_BSFM",	{ 10, -1, -1,  -1,  -1,  -1,  -1, -1, -1 } },
+	{ "TCX_FSFM",	{ 11, -1, -1,  -1,  -1,  -1,  -1, -1, -1 } },
+	{ "TCX_SEEK",	{ 22, -1, -1,  -1,  -1,  -1,   18, -1, -1 } },
+	{ "TCX_TELL",	{ -1, -1, -1,  -1,  -1,  -1,   17, -1, -1 } },
+	{ "TCX_WSM",	{ 27, -1,  16, -1,  -1,  -1,  -1,  9, -1 } },
+	{ "TCX_FSS",	{ 25, -1,  17, -1,  -1,  -1,  -1,  10, -1 } },
+	{ "TCX_BSS",	{ 26, -1,  18, -1,  -1,  -1,  -1,  11, -1 } },
+	{ "TCX_SETDENSITY", { 21, -1, 11, 15,  15,  15,  -1, -1, -1 } },
+	{ "TCX_COMPRESSION", { 32, -1, 14, 16, -1,  -1,  -1, -1, -1 } },
+	{ "TCX_SETPART",	{ 33, -1, -1,  -1,  -1,  -1,  -1, -1, -1 } },
+	{ "TCX_MKPART",	{ 34, -1, -1,  -1,  -1,  -1,  -1, -1, -1 } },
+	{ "TCX_LOCK",	{ 28, -1, -1,  -1,  -1,  -1,   19, -1, -1 } },
+	{ "TCX_UNLOCK",	{ 29, -1, -1,  -1,  -1,  -1,   20, -1, -1 } },
+	{ "TCX_WEOFI",	{ 35, -1,  20, -1,  -1,  -1,  -1, -1, -1 } },
+	{ "TCX_DRVOPTS",	{ 24, -1, -1,  -1,  -1,  -1,  -1, -1, -1 } },
+	{ "TCX_CACHE",	{ -1, -1,  8,   12,  12,  12, -1, -1,  8 } },
+	{ "TCX_NOCACHE",	{ -1, -1,  9,   13,  13,  13, -1, -1,  9 } },
 };
 
 /* Local ops with no canonical form, answered on the client. */
 static const struct {
 	const char	*plat;
-	int		 local[8];
+	int		 local[12];
 } unmapped[] = {
 	/* st: ENOSYS for MTRESET, MTRAS1-3, MTTELL */
-	{ "linux-*",	{ 0, 14, 15, 16, 23, -1 } },
-	{ "aix-ppc64",	{ 17, -1 } },		/* STDEOF */
+	{ "linux-*",		{ 0, 14, 15, 16, 23, -1 } },
+	{ "aix-ppc64",		{ 17, -1 } },		/* STDEOF */
+	{ "netbsd-amd64",	{ 11, 17, -1 } },	/* MTNBSF, MTEWARN */
+	{ "openbsd-amd64",	{ 11, -1 } },		/* MTNBSF */
+	{ "darwin-arm64",	{ 11, -1 } },		/* MTNBSF */
+	{ "solaris-amd64",	{ 11, 13, -1 } },	/* MTNBSF, MTGRSZ */
+	/* MTCSE .. MTGTOFF, MTONLINE */
+	{ "osf1-alpha",		{ 10, 11, 12, 13, 14, 15, 16, 17, 21, -1 } },
 };
 
 static struct tc_tables *
@@ -219,6 +233,19 @@ START_TEST(unmapped_ops_stay_local)
 }
 END_TEST
 
+/* The op a client's local number reaches on a server, or NULL. */
+static const struct tc_opent *
+across(const struct tc_tables *t, const char *from, int local, const char *to)
+{
+	const struct tc_platform	*a, *b;
+	const struct tc_opent		*o;
+
+	ck_assert_ptr_nonnull(a = tables_platform(t, from));
+	ck_assert_ptr_nonnull(b = tables_platform(t, to));
+	ck_assert_ptr_nonnull(o = platform_opbylocal(a, local));
+	return platform_opbycanon(b, o->canon);
+}
+
 /*
  * Write filemark from a BSD-numbered or AIX client reaches Linux as MTWEOF
  * (5), never as op 0, which is MTRESET on Linux; rewind (5 elsewhere) is
@@ -227,21 +254,32 @@ END_TEST
 START_TEST(weof_never_resets_linux)
 {
 	struct tc_tables		*t = load(_i);
-	const struct tc_platform	*lin, *aix;
+	const struct tc_platform	*lin;
 	const struct tc_opent		*o;
+	static const char		*bsd[] = { "freebsd-amd64",
+	    "netbsd-amd64", "openbsd-amd64", "darwin-arm64", "solaris-amd64",
+	    "hpux-parisc", "osf1-alpha" };
+	size_t				 i;
 
 	ck_assert_ptr_nonnull(lin = tables_platform(t, "linux-x86_64"));
-	ck_assert_ptr_nonnull(aix = tables_platform(t, "aix-ppc64"));
-	ck_assert_ptr_nonnull(o = platform_opbylocal(aix, 10));
-	ck_assert_int_eq(o->canon, TC_STWEOF);
-	ck_assert_ptr_nonnull(o = platform_opbycanon(lin, o->canon));
+	for (i = 0; i < nitems(bsd); i++) {
+		ck_assert_ptr_nonnull(o = across(t, bsd[i], 0,
+		    "linux-x86_64"));
+		ck_assert_str_eq(o->name, "MTWEOF");
+		ck_assert_int_eq(o->local, 5);
+		ck_assert_ptr_nonnull(o = across(t, bsd[i], 5,
+		    "linux-x86_64"));
+		ck_assert_str_eq(o->name, "MTREW");
+		ck_assert_ptr_nonnull(o = across(t, "linux-alpha", 5, bsd[i]));
+		ck_assert_int_eq(o->local, 0);
+	}
+	ck_assert_ptr_nonnull(o = across(t, "aix-ppc64", 10, "linux-mips"));
 	ck_assert_int_eq(o->local, 5);
 	ck_assert_str_eq(o->name, "MTWEOF");
 	ck_assert_ptr_nonnull(o = platform_opbylocal(lin, 0));
 	ck_assert_str_eq(o->name, "MTRESET");
 	ck_assert_int_eq(o->canon, -1);
-	ck_assert_ptr_nonnull(o = platform_opbycanon(lin, TC_STREW));
-	ck_assert_int_eq(o->local, 6);
+	ck_assert_ptr_null(across(t, "netbsd-amd64", 11, "linux-x86_64"));
 	tables_free(t);
 }
 END_TEST
