@@ -124,7 +124,7 @@ $(OBJ)/tests/%: $(OBJ)/tests/%.o $(TEST_LIB) $(DAEMON_OBJ) $(LIB_OBJ) \
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(EVENT_LIBS) $(SSL_LIBS)
 $(OBJ)/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(PKG_CHECK)) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -Itests $(call pc_cflags,$(PKG_CHECK)) -MMD -MP -c -o $@ $<
 
 TEST_ENV = TC_BINDIR=$(abspath $(BIN)) TC_LIBDIR=$(abspath $(LIB)) \
 	   TC_TESTBIN=$(abspath $(OBJ)/tests) TC_SRCDIR=$(CURDIR)
