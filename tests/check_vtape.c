@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,7 +20,7 @@
 #define ON	(TC_ST_ONLINE | TC_ST_IMREP)
 #define MAXREC	(1024 * 1024)
 
-static char		 dir[PATH_MAX - 16];
+static char		 dir[PATH_MAX - 64];
 static char		 path[PATH_MAX];
 static struct drive_conf dc;
 static void		*d;
@@ -96,14 +97,42 @@ reload(void)
 	new_drive();
 }
 
+/*
+ * The directory belongs to the parent (an unchecked fixture), so that it
+ * goes even when a failed test ends its process before teardown.
+ */
+static void
+dir_setup(void)
+{
+	snprintf(dir, sizeof(dir), "%s/check_vtape.XXXXXX",
+	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void
+dir_teardown(void)
+{
+	struct dirent	*de;
+	char		 f[sizeof(dir) + sizeof(de->d_name) + 1];
+	DIR		*dp;
+
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(f, sizeof(f), "%s/%s", dir, de->d_name);
+		unlink(f);
+	}
+	closedir(dp);
+	rmdir(dir);
+}
+
 static void
 setup(void)
 {
 	log_init(1, 0, "check_vtape");
-	snprintf(dir, sizeof(dir), "%s/check_vtape.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/cart.tap", dir);
+	snprintf(path, sizeof(path), "%s/cart.%ld", dir, (long)getpid());
 	memset(&dc, 0, sizeof(dc));
 	tc_strlcpy(dc.name, "vt0", sizeof(dc.name));
 	tc_strlcpy(dc.backend, "vtape", sizeof(dc.backend));
@@ -119,7 +148,6 @@ teardown(void)
 		B->free(d);
 	d = NULL;
 	unlink(path);
-	rmdir(dir);
 }
 
 /* Replace the cartridge file with these bytes, then start the drive. */
@@ -1299,6 +1327,7 @@ tcase(const char *name)
 {
 	TCase	*tc = tcase_create(name);
 
+	tcase_add_unchecked_fixture(tc, dir_setup, dir_teardown);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	return tc;
 }
