@@ -371,6 +371,9 @@ hint(struct tc_conn *c, const struct cmd *cmd, int code, int err)
 	else if (err == ENOSPC)
 		fprintf(stderr, "tclient: the tape is at its end; continue on "
 		    "another cartridge\n");
+	else if (err == EROFS)
+		fprintf(stderr, "tclient: the tape in %s is write-protected; "
+		    "open it read-only or load a writable cartridge\n", drive);
 	if (!c->drive_open || c->dead || tc_status(c, &st) < 0)
 		return;
 	if ((cmd->tests & ET_ONLINE) && !(st.flags & TC_ST_ONLINE))
