@@ -156,7 +156,6 @@ enum tc_type {
 #define TC_GOAWAY_VERSION	2	/* no common protocol version */
 #define TC_GOAWAY_SHUTDOWN	3	/* daemon is stopping */
 #define TC_GOAWAY_TIMEOUT	4
-#define TC_GOAWAY_LIMIT		5	/* a configured limit was exceeded */
 
 struct tc_hdr {
 	uint32_t	len;

@@ -19,7 +19,10 @@ tables_init(void)
 {
 	const char	*dir = getenv("TCLIENT_TABLES");
 
-	tables = tables_load(dir != NULL && *dir != '\0' ? dir : NULL);
+	/* the same tables the daemon and tcerrno use on this host */
+	if (dir == NULL || *dir == '\0')
+		dir = tables_default_dir();
+	tables = tables_load(dir);
 }
 
 int

@@ -34,8 +34,9 @@ tc_fail(struct tc_conn *c, int code, int err, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(c->errmsg, sizeof(c->errmsg), fmt, ap);
 		va_end(ap);
-		if (code != TC_ERR_DRIVE && code != TC_ERR_USAGE &&
-		    code != TC_ERR_NOMEM)
+		/* only a broken connection ends the session */
+		if (code == TC_ERR_PROTOCOL || code == TC_ERR_TLS ||
+		    code == TC_ERR_CONNECT || code == TC_ERR_SYSTEM)
 			c->dead = 1;
 	}
 	errno = err;

@@ -509,6 +509,11 @@ main(int argc, char **argv)
 		    "tclient drives)\n");
 		exit(1);
 	}
+	if (drive != NULL && !tc_valid_name(drive)) {
+		fprintf(stderr, "tclient: \"%s\" is not a drive name (letters, "
+		    "digits, '.', '_' and '-')\n", drive);
+		exit(1);
+	}
 	if ((r = tc_connect(&o, &c, err, sizeof(err))) < 0) {
 		e = errno;
 		fprintf(stderr, "tclient: %s\n", err);
@@ -526,5 +531,5 @@ main(int argc, char **argv)
 		report(c, cmd, r, errno, "close");
 	}
 	tc_disconnect(c);
-	return r < 0 ? 2 : 0;
+	return r == TC_ERR_USAGE ? 1 : r < 0 ? 2 : 0;
 }

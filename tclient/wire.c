@@ -2,8 +2,11 @@
  * wire.c -- libtclient's framing: send one request, read its reply.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -37,20 +40,38 @@ lost(struct tc_conn *c, int r)
 	    "TLS error %d", c->server, e);
 }
 
+/*
+ * A server that vanishes must not kill the program with SIGPIPE: block it
+ * while writing, and take back one this write raised.
+ */
 static int
 writen(struct tc_conn *c, const void *p, size_t len)
 {
-	int	r;
+	static const struct timespec zero;
+	sigset_t	 pipe, old, pending;
+	int		 r = 1, had;
 
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, &old);
+	sigpending(&pending);
+	had = sigismember(&pending, SIGPIPE);
 	while (len > 0) {
 		errno = 0;
 		r = SSL_write(c->ssl, p, len > INT32_MAX ? INT32_MAX : (int)len);
 		if (r <= 0)
-			return lost(c, r);
+			break;
 		p = (const uint8_t *)p + r;
 		len -= (size_t)r;
 	}
-	return 0;
+	if (r <= 0) {
+		r = lost(c, r);
+		if (!had)
+			(void)sigtimedwait(&pipe, NULL, &zero);
+	} else
+		r = 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
 }
 
 static int

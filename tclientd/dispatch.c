@@ -50,7 +50,7 @@ do_hello(struct session *s, uint32_t id, const uint8_t *p, size_t len)
 		return;
 	}
 	tc_strlcpy(s->platform, h.platform, sizeof(s->platform));
-	s->state = S_READY;
+	session_ready(s);
 	log_info("%s (%s): %s on %s", s->peer, session_who(s), h.software,
 	    h.platform);
 	reply_hello(s, id, &h);
@@ -79,6 +79,9 @@ do_drives(struct session *s, uint32_t id)
 		list[n].max_record = TC_MAX_RECORD;
 		n++;
 	}
+	if (n > TC_MAX_DRIVES_LIST)
+		log_warnx("%s (%s): %zu drives allowed; the list carries the "
+		    "first %d", s->peer, session_who(s), n, TC_MAX_DRIVES_LIST);
 	tcbuf_init(&b);
 	proto_put_drives(&b, id, list, n);
 	free(list);
@@ -116,9 +119,11 @@ do_open(struct session *s, uint32_t id, const uint8_t *p, size_t len)
 		return;
 	}
 	if (d->owner != NULL || d->running) {
-		send_error(s, id, TC_CTX_OPEN, EBUSY, "drive %s is in use%s%s",
-		    o.drive, d->owner ? " by " : "",
+		log_info("%s (%s): drive %s is busy%s%s", s->peer,
+		    session_who(s), o.drive, d->owner ? ", held by " : "",
 		    d->owner ? d->owner->peer : "");
+		send_error(s, id, TC_CTX_OPEN, EBUSY, "drive %s is in use by "
+		    "another session", o.drive);
 		return;
 	}
 	/* read-only access: the drive sees a read-only open */
@@ -215,7 +220,11 @@ do_op(struct session *s, uint32_t id, const uint8_t *p, size_t len)
 		session_goaway(s, TC_GOAWAY_PROTOCOL, "malformed OP: %s", err);
 		return;
 	}
-	ci = canon_byop((int)o.op);
+	if ((ci = canon_byop((int)o.op)) == NULL) {
+		send_error(s, id, TC_CTX_IOCTL, ENOSYS, "operation 0x%x is not "
+		    "one this server knows", o.op);
+		return;
+	}
 	if ((j = drive_job(s, id, JOB_OP, TC_CTX_IOCTL,
 	    (ci->flags & TC_OPF_WRITES) != 0)) == NULL)
 		return;

@@ -199,10 +199,15 @@ reload_acls(struct server *srv)
 			if (strcmp(nc->drives[k].name,
 			    srv->drives[i].conf->name) == 0)
 				break;
-		if (k == nc->ndrives)
-			log_warnx("reload: drive %s is gone from %s; it is "
-			    "served until tclientd restarts",
-			    srv->drives[i].conf->name, srv->conffile);
+		if (k < nc->ndrives)
+			continue;
+		/* nobody new gets in; a session holding it keeps it */
+		free(srv->drives[i].conf->acl);
+		srv->drives[i].conf->acl = NULL;
+		srv->drives[i].conf->nacl = 0;
+		log_warnx("reload: drive %s is gone from %s; no new sessions "
+		    "may open it; restart tclientd to drop it",
+		    srv->drives[i].conf->name, srv->conffile);
 	}
 	config_free(nc);
 	log_info("reload: access lists updated from %s", srv->conffile);
@@ -250,7 +255,7 @@ server_reload(struct server *srv)
 void
 server_stop(struct server *srv)
 {
-	struct session	*s;
+	struct session	*s, *next;
 
 	if (srv->stopping)
 		return;
@@ -260,8 +265,13 @@ server_stop(struct server *srv)
 		evconnlistener_free(srv->listener);
 		srv->listener = NULL;
 	}
-	while ((s = TAILQ_FIRST(&srv->sessions)) != NULL)
-		session_close(s, "the daemon is stopping");
+	TAILQ_FOREACH_SAFE(s, &srv->sessions, entry, next) {
+		if (s->state == S_READY || s->state == S_HELLO)
+			session_goaway(s, TC_GOAWAY_SHUTDOWN,
+			    "the daemon is stopping");
+		else
+			session_close(s, "the daemon is stopping");
+	}
 	server_maybe_exit(srv);
 }
 

@@ -153,7 +153,10 @@ session_goaway(struct session *s, uint32_t code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(g.reason, sizeof(g.reason), fmt, ap);
 	va_end(ap);
-	log_warnx("%s (%s): ending session: %s", s->peer, session_who(s), g.reason);
+	if (code == TC_GOAWAY_PROTOCOL || code == TC_GOAWAY_VERSION)
+		log_warnx("%s (%s): ending session: %s", s->peer,
+		    session_who(s), g.reason);
+	tc_strlcpy(s->goaway, g.reason, sizeof(s->goaway));
 	tcbuf_init(&b);
 	proto_put_goaway(&b, 0, &g);
 	send_buf(s, &b);
@@ -162,7 +165,7 @@ session_goaway(struct session *s, uint32_t code, const char *fmt, ...)
 	bufferevent_disable(s->bev, EV_READ);
 	arm_timer(s, 5);
 	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0)
-		session_close(s, "%s", g.reason);
+		session_close(s, "%s", s->goaway);
 }
 
 /* A drive host errno, mapped for this client, with a message. */
@@ -233,6 +236,14 @@ session_submit(struct session *s, struct job *j)
 }
 
 
+/* HELLO done: from now on the idle timeout applies. */
+void
+session_ready(struct session *s)
+{
+	s->state = S_READY;
+	arm_timer(s, s->srv->conf->idle_timeout);
+}
+
 /* Decode frames while whole ones are buffered. */
 void
 session_read(struct bufferevent *bev, void *arg)
@@ -267,7 +278,7 @@ session_written(struct bufferevent *bev, void *arg)
 	struct session	*s = arg;
 
 	if (s->state == S_GOAWAY)
-		session_close(s, "protocol error reported to the client");
+		session_close(s, "%s", s->goaway);
 	else
 		check_pressure(s);
 }
@@ -352,7 +363,7 @@ session_timeout(int fd, short ev, void *arg)
 		    conf->handshake_timeout);
 		break;
 	case S_HELLO:
-		session_close(s, "no HELLO within %d s",
+		session_goaway(s, TC_GOAWAY_TIMEOUT, "no HELLO within %d s",
 		    conf->handshake_timeout);
 		break;
 	case S_READY:
@@ -361,10 +372,12 @@ session_timeout(int fd, short ev, void *arg)
 			arm_timer(s, conf->idle_timeout);
 			break;
 		}
-		session_close(s, "idle for %d s", conf->idle_timeout);
+		session_goaway(s, TC_GOAWAY_TIMEOUT, "idle for %d s",
+		    conf->idle_timeout);
 		break;
 	case S_GOAWAY:
-		session_close(s, "client did not take the GOAWAY in 5 s");
+		session_close(s, "%s (the client did not take the GOAWAY "
+		    "within 5 s)", s->goaway);
 		break;
 	case S_CLOSED:
 		break;

@@ -30,7 +30,7 @@ usage(FILE *fp, int code)
 	    "  -l addr:port  listen there (port 0: any free port)\n"
 	    "  -n            check the configuration and tables, then exit\n"
 	    "  -P portfile   write the port bound to portfile\n"
-	    "  -v            more verbose logs (repeat for more)\n"
+	    "  -v            log each session's requests and errors too\n"
 	    "  --issue-client NAME DIR\n"
 	    "                make a client certificate for NAME, signed by the\n"
 	    "                embedded CA, in DIR (copy DIR to that client's\n"
@@ -170,10 +170,36 @@ announce(struct server *srv, int fd, const char *portfile)
 	/* the embedded default tells its clients where it is */
 	if (srv->conffile == NULL) {
 		snprintf(path, sizeof(path), "%s/server", srv->conf->state_dir);
-		snprintf(text, sizeof(text), "127.0.0.1:%d\n", port);
+		snprintf(text, sizeof(text), "%s:%d\n", strchr(srv->conf->listen,
+		    '[') ? "[::1]" : "127.0.0.1", port);
 		if (write_small(path, text) == -1)
 			log_warn("%s", path);
 	}
+}
+
+/* An orderly stop frees everything, so leak checkers see real leaks. */
+static void
+server_free(struct server *srv)
+{
+	size_t	i;
+
+	for (i = 0; i < srv->ndrives; i++) {
+		srv->drives[i].be->free(srv->drives[i].bstate);
+		pthread_mutex_destroy(&srv->drives[i].mtx);
+		pthread_cond_destroy(&srv->drives[i].cv);
+	}
+	free(srv->drives);
+	for (i = 0; i < nitems(srv->ev_sig); i++)
+		if (srv->ev_sig[i] != NULL)
+			event_free(srv->ev_sig[i]);
+	event_free(srv->ev_done);
+	if (srv->ev_accept != NULL)
+		event_free(srv->ev_accept);
+	event_base_free(srv->base);
+	tables_free(srv->tables);
+	SSL_CTX_free(srv->ssl_ctx);
+	config_free(srv->conf);
+	pthread_mutex_destroy(&srv->done_mtx);
 }
 
 static int
@@ -181,21 +207,25 @@ check_only(struct config *conf)
 {
 	struct tc_tables *t;
 	const char	*dir = conf->tables ? conf->tables : tables_default_dir();
+	int		 ok;
 
 	if ((t = tables_load(dir)) == NULL)
 		fatalx("out of memory");
 	for (size_t i = 0; i < t->ndiags; i++)
 		fprintf(stderr, "%s:%d: %s\n", t->diags[i].file,
 		    t->diags[i].line, t->diags[i].msg);
-	if (!tables_ok(t))
-		return 1;
+	ok = tables_ok(t);
 	tables_free(t);
-	if (conf->file == NULL && access(conf->cert, R_OK) == -1) {
-		fprintf(stderr, "embedded default: %s will be created at the "
-		    "first start\nconfiguration OK\n", conf->state_dir);
-		return 0;
+	if (!ok) {
+		config_free(conf);
+		return 1;
 	}
-	SSL_CTX_free(load_tls(conf));
+	if (conf->file == NULL && access(conf->cert, R_OK) == -1)
+		fprintf(stderr, "embedded default: %s will be created at the "
+		    "first start\n", conf->state_dir);
+	else
+		SSL_CTX_free(load_tls(conf));
+	config_free(conf);
 	fprintf(stderr, "configuration OK\n");
 	return 0;
 }
@@ -207,7 +237,9 @@ issue_client(int argc, char **argv)
 
 	if (argc != 4)
 		usage(stderr, 1);
-	if (!tc_valid_name(argv[2]) && strchr(argv[2], '@') == NULL) {
+	if (strlen(argv[2]) == 0 || strlen(argv[2]) > TC_NAME_MAX ||
+	    strspn(argv[2], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._@-") != strlen(argv[2])) {
 		fprintf(stderr, "tclientd: %s: a client name is letters, "
 		    "digits, '.', '_', '-' or '@'\n", argv[2]);
 		return 1;
@@ -257,12 +289,11 @@ main(int argc, char **argv)
 
 	memset(&srv, 0, sizeof(srv));
 	/* SIGHUP re-reads it after daemon(3) changed to / */
-	if (file != NULL && !noaction && (srv.conffile = realpath(file,
-	    NULL)) == NULL)
-		fatal("%s", file);
-	if (srv.conffile != NULL)
+	if (file != NULL && !noaction) {
+		if ((srv.conffile = realpath(file, NULL)) == NULL)
+			fatal("%s", file);
 		file = srv.conffile;
-	srv.conffile = file;
+	}
 	srv.conf = load_config(file, listen, noaction);
 	if (noaction)
 		return check_only(srv.conf);
@@ -289,6 +320,8 @@ main(int argc, char **argv)
 	event_base_loop(srv.base, EVLOOP_NO_EXIT_ON_EMPTY);
 	if (!srv.stopping)
 		fatalx("exited event loop");
+	server_free(&srv);
+	free(srv.conffile);
 	log_info("stopped");
 	return 0;
 }

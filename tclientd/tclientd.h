@@ -12,7 +12,12 @@
 
 #include "common.h"
 
-#define TCLIENTD_CONF		"/etc/tclient/tclientd.conf"
+#ifndef TAILQ_FOREACH_SAFE	/* BSD queue.h has it, glibc's does not */
+#define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
+	for ((var) = TAILQ_FIRST(head);					\
+	    (var) != NULL && ((tvar) = TAILQ_NEXT(var, field), 1);	\
+	    (var) = (tvar))
+#endif
 
 /* Defaults for the limits (tclientd.conf.5). */
 #define DEF_MAX_CONNECTIONS	256
@@ -225,7 +230,7 @@ struct server {
 	struct drive		*drives;
 	size_t			 ndrives;
 	const char		*platform;
-	const char		*conffile;	/* NULL: embedded default */
+	char			*conffile;	/* NULL: embedded default */
 	int			 stopping;
 };
 
@@ -256,6 +261,7 @@ struct session {
 	int			 refs;		/* jobs out, +1 while alive */
 	size_t			 inflight;	/* bytes held by those jobs */
 	int			 paused;	/* not reading: memory bound */
+	char			 goaway[TC_TEXT_MAX + 1];	/* why */
 };
 
 /* session.c */
@@ -268,6 +274,7 @@ void	send_buf(struct session *, struct tcbuf *);
 void	send_error(struct session *, uint32_t, enum tc_ctx, int,
 	    const char *, ...) TC_PRINTF(5, 6);
 void	session_submit(struct session *, struct job *);
+void	session_ready(struct session *);
 void	session_free(struct session *);
 void	check_pressure(struct session *);
 const char *session_who(struct session *);

@@ -76,11 +76,13 @@ expect "abbreviation" 0 "$T" -f vtape0 stat
 
 # a drive in use
 mkfifo "$TMP/fifo"
+opened=$(grep -c "drive vtape0 opened" "$TMP/home.log")
 "$T" -f vtape0 write <"$TMP/fifo" &
 WPID=$!
 exec 9>"$TMP/fifo"
-for i in $(seq 1 200); do
-	grep -q "drive vtape0 opened" "$TMP/home.log" && break
+for i in $(seq 1 500); do
+	[ "$(grep -c "drive vtape0 opened" "$TMP/home.log")" -gt "$opened" ] &&
+	    break
 	sleep 0.01
 done
 expect "busy drive" 2 "$T" -f vtape0 status
