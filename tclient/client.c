@@ -194,6 +194,7 @@ hello(struct tc_conn *c)
 {
 	struct tc_hello	 h;
 	const char	*err;
+	char		 why[sizeof(c->errmsg)];
 	int		 r;
 
 	memset(&h, 0, sizeof(h));
@@ -202,8 +203,20 @@ hello(struct tc_conn *c)
 	snprintf(h.software, sizeof(h.software), "libtclient %s", TC_VERSION);
 	tcbuf_reset(&c->out);
 	proto_put_hello(&c->out, c->next_id, &h, 0);
-	if ((r = client_call(c, TC_T_HELLO, NULL, 0, NULL, 0, NULL)) < 0)
-		return r;
+	/*
+	 * TLS 1.3 lets the handshake finish before the server has checked
+	 * this client's certificate: a refusal shows up here, as an alert
+	 * or as a reset, before the server ever answers.
+	 */
+	if ((r = client_call(c, TC_T_HELLO, NULL, 0, NULL, 0, NULL)) < 0) {
+		if (r != TC_ERR_PROTOCOL || c->frames != 0)
+			return r;
+		tc_strlcpy(why, c->errmsg, sizeof(why));
+		return tc_fail(c, TC_ERR_TLS, EACCES, "TLS with %s failed: the "
+		    "server dropped the connection (%s); it most likely "
+		    "refused this client's certificate: see the tclientd log",
+		    c->server, why);
+	}
 	if (proto_get_hello(c->in, c->inlen, &h, 1, &err) == -1)
 		return tc_fail(c, TC_ERR_PROTOCOL, EPROTO, "bad HELLO from "
 		    "the server: %s", err);

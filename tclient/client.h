@@ -21,6 +21,7 @@ struct tc_conn {
 	size_t			 inlen;
 	size_t			 incap;
 	int			 dead;		/* the session is over */
+	int			 frames;	/* frames received so far */
 	int			 drive_open;
 	char			 drive[TC_NAME_MAX + 1];
 	struct tc_open_rep	 limits;

@@ -149,6 +149,7 @@ client_call(struct tc_conn *c, uint16_t type, const void *data, size_t dlen,
 		return r;
 	if ((r = readn(c, hb, sizeof(hb))) < 0)
 		return r;
+	c->frames++;
 	if (proto_hdr_get(hb, 1, &h, &err) == -1)
 		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "bad reply from the "
 		    "server: %s (type 0x%04x, length %u)", err, h.type, h.len);
