@@ -44,6 +44,7 @@ PKG_SSL	  := openssl
 PKG_EVENT := libevent libevent_openssl libevent_pthreads
 PKG_CHECK := check
 PKG_FUSE  := fuse3
+comma	  := ,
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pc_libs	  = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
@@ -59,8 +60,12 @@ TABLES	     := $(sort $(wildcard tables/*.errno tables/*.ops tables/*.rules))
 COMMON_SRC   := $(filter-out common/mkembed.c,$(wildcard common/*.c))
 DAEMON_MAIN  := tclientd/tclientd.c
 DAEMON_SRC   := $(filter-out $(DAEMON_MAIN),$(wildcard tclientd/*.c))
-CLIENT_MAINS := tclient/tclient.c tclient/tscan.c tclient/tcerrno_cmd.c
+TSCAN_SRC    := $(wildcard tclient/tscan*.c)
+CLIENT_MAINS := tclient/tclient.c tclient/tcerrno_cmd.c $(TSCAN_SRC)
 LIB_SRC	     := $(filter-out $(CLIENT_MAINS),$(wildcard tclient/*.c))
+# The virtual tape driver: FUSE nodes (tctape*.c) and LD_PRELOAD (preload*.c)
+TCTAPE_SRC   := $(wildcard driver/tctape*.c)
+PRELOAD_SRC  := $(wildcard driver/preload*.c)
 TEST_SRC     := $(wildcard tests/check_*.c)
 TEST_LIB     := $(OBJ)/tests/harness.o
 
@@ -71,10 +76,16 @@ LIB_OBJ	   := $(call obj,$(LIB_SRC))
 TEST_BINS  := $(patsubst tests/%.c,$(OBJ)/tests/%,$(TEST_SRC))
 
 PROGS	:= $(BIN)/tclientd $(BIN)/tclient $(BIN)/tcerrno
-ifneq ($(wildcard tclient/tscan.c),)
+LIBS	:= $(LIB)/libtclient.a $(LIB)/libtclient.so
+ifneq ($(TSCAN_SRC),)
 PROGS	+= $(BIN)/tscan
 endif
-LIBS	:= $(LIB)/libtclient.a $(LIB)/libtclient.so
+ifneq ($(TCTAPE_SRC),)
+PROGS	+= $(BIN)/tctape
+endif
+ifneq ($(PRELOAD_SRC),)
+LIBS	+= $(LIB)/libtcpreload.so
+endif
 
 .SECONDARY:
 .PHONY: all check check-unit check-e2e check-all demo install uninstall \
@@ -111,9 +122,22 @@ $(BIN)/tclientd: $(OBJ)/tclientd/tclientd.o $(DAEMON_OBJ) $(COMMON_OBJ)
 $(BIN)/tclient: $(OBJ)/tclient/tclient.o $(LIB)/libtclient.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS)
-$(BIN)/tscan: $(OBJ)/tclient/tscan.o $(LIB)/libtclient.a
+$(BIN)/tscan: $(call obj,$(TSCAN_SRC)) $(LIB)/libtclient.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS) -lpthread
+
+# driver/ needs libfuse3 for the FUSE nodes
+$(OBJ)/driver/%.o: ALL_CFLAGS += $(call pc_cflags,$(PKG_FUSE))
+$(BIN)/tctape: $(call obj,$(TCTAPE_SRC)) $(LIB)/libtclient.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(PKG_FUSE)) $(SSL_LIBS) \
+	    -lpthread
+# self-contained; exports only the calls it interposes (driver/preload.map)
+$(LIB)/libtcpreload.so: $(call obj,$(PRELOAD_SRC)) $(LIB_OBJ) $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared $(ALL_LDFLAGS) \
+	    $(if $(wildcard driver/preload.map),-Wl$(comma)--version-script=driver/preload.map) \
+	    -o $@ $^ $(SSL_LIBS) -ldl -lpthread
 $(BIN)/tcerrno: $(OBJ)/tclient/tcerrno_cmd.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS)

@@ -19,12 +19,19 @@ if command -v pkg-config >/dev/null 2>&1; then
 	need_pc libevent libevent-dev
 	need_pc libevent_openssl libevent-dev
 	need_pc libevent_pthreads libevent-dev
+	need_pc fuse3 libfuse3-dev
 fi
 if [ "$mode" = test ]; then
 	command -v pkg-config >/dev/null 2>&1 && need_pc check check
 	need_cmd openssl openssl
 	need_cmd tar tar
 	need_cmd cmp diffutils
+	need_cmd fusermount3 fuse3
+	need_cmd mt mt-st
+	need_cmd cpio cpio
+	need_cmd dump dump
+	need_cmd mbuffer mbuffer
+	need_cmd mke2fs e2fsprogs
 fi
 
 missing=$(printf '%s\n' $missing | sort -u | tr '\n' ' ' | sed 's/ *$//')
