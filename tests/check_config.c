@@ -339,6 +339,24 @@ START_TEST(test_values)
 }
 END_TEST
 
+/* The example shipped in etc/ stays a valid file. */
+START_TEST(test_example)
+{
+	struct config	*conf;
+	char		 path[PATH_MAX];
+	const char	*src = getenv("TC_SRCDIR");
+
+	snprintf(path, sizeof(path), "%s/etc/tclientd.conf", src ? src : ".");
+	conf = config_load(path, collect);
+	ck_assert_msg(conf != NULL, "%s refused: %s", path,
+	    ngot ? got[0] : "(nothing reported)");
+	ck_assert_uint_eq(conf->ndrives, 4);
+	ck_assert_str_eq(conf->drives[0].name, "lto0");
+	ck_assert_str_eq(conf->drives[0].path, "/var/lib/tclient/lto0.tap");
+	config_free(conf);
+}
+END_TEST
+
 START_TEST(test_unknown_keyword)
 {
 	expect_errors(HEAD "drive v {\n backend vtape\n path v\n"
@@ -935,6 +953,7 @@ config_suite(void)
 	tcase_add_test(tc, test_listen_forms);
 	tcase_add_test(tc, test_quoting);
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_example);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
