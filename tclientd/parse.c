@@ -91,7 +91,7 @@ static const struct keyword keywords[] = {
 	{ "backend",	O_BACKEND,	1, "NAME",	set_backend, 0, 0 },
 	{ "path",	O_PATH,		1, "FILE",	set_file, 0, 0 },
 	{ "capacity",	O_CAPACITY,	1, "SIZE",	set_size, KiB, 1024 * TiB },
-	{ "early-warning", O_EW,	1, "SIZE",	set_size, 0, 1024 * TiB },
+	{ "early-warning", O_EW,	1, "SIZE",	set_size, 1, 1024 * TiB },
 	{ "write-protect", O_WP,	1, "yes|no",	set_yesno, 0, 0 },
 	{ "block-limits", O_BLOCKLIMITS, 2, "MIN MAX",	set_blocks,
 	    1, DEF_MAX_BLOCK },
