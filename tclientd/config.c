@@ -75,7 +75,8 @@ config_set_listen(struct config *conf, const char *s, const char **errstr)
 	if (tc_parse_hostport(s, host, sizeof(host), &port, errstr) == -1)
 		return -1;
 	snprintf(conf->listen, sizeof(conf->listen),
-	    strchr(host, ':') != NULL ? "[%s]:%u" : "%s:%u", host, port);
+	    strchr(host, ':') != NULL ? "[%s]:%u" : "%s:%u", host,
+	    (unsigned)port);
 	return 0;
 }
 

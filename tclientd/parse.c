@@ -91,7 +91,7 @@ static const struct keyword keywords[] = {
 	{ "backend",	O_BACKEND,	1, "NAME",	set_backend, 0, 0 },
 	{ "path",	O_PATH,		1, "FILE",	set_file, 0, 0 },
 	{ "capacity",	O_CAPACITY,	1, "SIZE",	set_size, KiB, 1024 * TiB },
-	{ "early-warning", O_EW,	1, "SIZE",	set_size, 0, 1024 * TiB },
+	{ "early-warning", O_EW,	1, "SIZE",	set_size, 1, 1024 * TiB },
 	{ "write-protect", O_WP,	1, "yes|no",	set_yesno, 0, 0 },
 	{ "block-limits", O_BLOCKLIMITS, 2, "MIN MAX",	set_blocks,
 	    1, DEF_MAX_BLOCK },
@@ -280,13 +280,47 @@ set_allow(struct parser *p, const struct keyword *kw, char **av)
 		lex_nomem(&p->lx);
 }
 
+/* "vtape, st": the backends that take option o. */
+static const char *
+backends_taking(enum opt o, char *buf, size_t len)
+{
+	size_t	i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nitems(backend_opts); i++)
+		if ((backend_opts[i].opts & OPT(o)) && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    n ? ", " : "", backend_opts[i].name);
+	return buf;
+}
+
+/* The early-warning zone must end before the medium does. */
+static void
+check_early_warning(struct parser *p, struct drive_conf *dc)
+{
+	char	ew[32], cap[32];
+
+	if ((p->bad & (OPT(O_CAPACITY) | OPT(O_EW))) ||
+	    dc->early_warning < dc->capacity)
+		return;
+	lex_fmtsize(dc->early_warning, ew, sizeof(ew));
+	lex_fmtsize(dc->capacity, cap, sizeof(cap));
+	if (p->seen[O_EW])
+		perr_at(p, p->seen[O_EW], "early-warning %s must be less than "
+		    "capacity %s", ew, cap);
+	else
+		perr_at(p, p->seen[O_CAPACITY] ? p->seen[O_CAPACITY] : dc->line,
+		    "capacity %s must be greater than the default early-warning "
+		    "%s (set early-warning smaller)", cap, ew);
+}
+
 /* Options given that the backend does not take, or lacking that it needs. */
 static void
 backend_check_opts(struct parser *p, struct drive_conf *dc)
 {
 	const struct backend_opts	*bo = NULL;
 	const struct keyword		*kw;
-	char				 who[128], a[32], b[32];
+	char				 who[128];
 	size_t				 i;
 	int				 o;
 
@@ -297,32 +331,16 @@ backend_check_opts(struct parser *p, struct drive_conf *dc)
 		return;
 	for (o = O_BACKEND; o < O_COUNT; o++) {
 		kw = keyword_byopt(o);
-		if (p->seen[o] && !(OPT(o) & (COMMON_OPTS | bo->opts))) {
-			who[0] = '\0';
-			for (i = 0; i < nitems(backend_opts); i++)
-				if (backend_opts[i].opts & OPT(o))
-					snprintf(who + strlen(who), sizeof(who) -
-					    strlen(who), "%s%s", who[0] ? ", " :
-					    "", backend_opts[i].name);
+		if (p->seen[o] && !(OPT(o) & (COMMON_OPTS | bo->opts)))
 			perr_at(p, p->seen[o], "\"%s\" is not valid for "
-			    "backend %s (only for %s)", kw->name, bo->name, who);
-		}
+			    "backend %s (only for %s)", kw->name, bo->name,
+			    backends_taking(o, who, sizeof(who)));
 		if ((bo->needs & OPT(o)) && !p->seen[o])
 			perr_at(p, dc->line, "drive \"%s\": backend %s needs "
 			    "\"%s %s\"", dc->name, bo->name, kw->name, kw->usage);
 	}
-	if (!(bo->opts & OPT(O_CAPACITY)) || (p->bad & (OPT(O_CAPACITY) |
-	    OPT(O_EW))) || dc->early_warning < dc->capacity)
-		return;
-	lex_fmtsize(dc->early_warning, a, sizeof(a));
-	lex_fmtsize(dc->capacity, b, sizeof(b));
-	if (p->seen[O_EW])
-		perr_at(p, p->seen[O_EW], "early-warning %s must be less than "
-		    "capacity %s", a, b);
-	else
-		perr_at(p, p->seen[O_CAPACITY] ? p->seen[O_CAPACITY] : dc->line,
-		    "capacity %s must be greater than the default early-warning "
-		    "%s (set early-warning smaller)", b, a);
+	if (bo->opts & OPT(O_CAPACITY))
+		check_early_warning(p, dc);
 }
 
 static void

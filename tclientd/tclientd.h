@@ -152,8 +152,8 @@ int	lex_distance(const char *, const char *);
 
 /*
  * parse.c -- reads a configuration file.  Every mistake goes to report
- * (log_warnx when NULL) as "file:line: reason", in line order; any
- * mistake and the result is NULL.
+ * (log_warnx when NULL; its return value is ignored) as "file:line:
+ * reason", in line order; any mistake and the result is NULL.
  */
 struct config *config_load(const char *file, int (*report)(const char *));
 

@@ -319,7 +319,7 @@ START_TEST(test_values)
 	    "session-memory 4g\nmax-connections 65536\n"
 	    "handshake-timeout 3600\nidle-timeout 604800\n"
 	    "drive a.b_c-9 {\nbackend vtape\npath /t\ncapacity 0x10m\n"
-	    "early-warning 0\nwrite-protect no\nblock-limits 16777215 "
+	    "early-warning 1\nwrite-protect no\nblock-limits 16777215 "
 	    "16777215\ndensity 255\nfail-write 9223372036854775807\n"
 	    "allow * read-write\n}\n");
 	ck_assert_uint_eq(conf->session_memory, 4ull << 30);
@@ -330,11 +330,29 @@ START_TEST(test_values)
 	ck_assert_str_eq(d->name, "a.b_c-9");
 	ck_assert_str_eq(d->path, "/t");
 	ck_assert_uint_eq(d->capacity, 16ull << 20);
-	ck_assert_uint_eq(d->early_warning, 0);
+	ck_assert_uint_eq(d->early_warning, 1);
 	ck_assert_uint_eq(d->min_block, 16777215);
 	ck_assert_uint_eq(d->max_block, 16777215);
 	ck_assert_uint_eq(d->density, 255);
 	ck_assert_uint_eq(d->fail_write_at, 9223372036854775807ull);
+	config_free(conf);
+}
+END_TEST
+
+/* The example shipped in etc/ stays a valid file. */
+START_TEST(test_example)
+{
+	struct config	*conf;
+	char		 path[PATH_MAX];
+	const char	*src = getenv("TC_SRCDIR");
+
+	snprintf(path, sizeof(path), "%s/etc/tclientd.conf", src ? src : ".");
+	conf = config_load(path, collect);
+	ck_assert_msg(conf != NULL, "%s refused: %s", path,
+	    ngot ? got[0] : "(nothing reported)");
+	ck_assert_uint_eq(conf->ndrives, 4);
+	ck_assert_str_eq(conf->drives[0].name, "lto0");
+	ck_assert_str_eq(conf->drives[0].path, "/var/lib/tclient/lto0.tap");
 	config_free(conf);
 }
 END_TEST
@@ -412,7 +430,7 @@ START_TEST(test_sizes)
 	    "drive w {\nbackend vtape\npath w\ncapacity 1025T\n"
 	    "early-warning 064K\nallow * read-only\n}\n"
 	    "drive x {\nbackend vtape\npath x\ncapacity 512\n"
-	    "allow * read-only\n}\n",
+	    "early-warning 0\nallow * read-only\n}\n",
 	    "8: session-memory 5G is out of range (1M to 4G)",
 	    "12: capacity: \"10Q\" is not a size (a number with an optional K, "
 	    "M, G or T suffix)",
@@ -421,7 +439,8 @@ START_TEST(test_sizes)
 	    "19: capacity 1025T is out of range (1K to 1024T)",
 	    "20: early-warning: \"064K\" has a leading zero (write the number "
 	    "in decimal, or in hex as 0x...)",
-	    "26: capacity 512 is out of range (1K to 1024T)", NULL);
+	    "26: capacity 512 is out of range (1K to 1024T)",
+	    "27: early-warning 0 is out of range (1 to 1024T)", NULL);
 }
 END_TEST
 
@@ -935,6 +954,7 @@ config_suite(void)
 	tcase_add_test(tc, test_listen_forms);
 	tcase_add_test(tc, test_quoting);
 	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_example);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
