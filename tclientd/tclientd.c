@@ -69,12 +69,13 @@ load_config(const char *file, const char *listen, int check_only)
 {
 	struct config	*conf;
 	char		 home[PATH_MAX], err[512];
+	const char	*e;
 
 	if (file != NULL) {
 		if ((conf = config_load(file, report)) == NULL)
 			exit(1);
-		if (listen != NULL)
-			tc_strlcpy(conf->listen, listen, sizeof(conf->listen));
+		if (listen != NULL && config_set_listen(conf, listen, &e) == -1)
+			fatalx("-l %s: %s", listen, e);
 		return conf;
 	}
 	if (tc_home(home, sizeof(home)) == -1)
