@@ -54,6 +54,7 @@ void
 tcbuf_reset(struct tcbuf *b)
 {
 	b->len = 0;
+	b->mark = 0;
 	b->failed = 0;
 }
 

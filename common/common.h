@@ -59,6 +59,7 @@ struct tcbuf {
 	uint8_t		*data;
 	size_t		 len;
 	size_t		 cap;
+	size_t		 mark;		/* where the frame being built starts */
 	int		 failed;	/* an allocation failed: len is stale */
 };
 void	tcbuf_init(struct tcbuf *);
@@ -134,6 +135,7 @@ enum tc_type {
 	TC_T_OP		= 0x14,
 	TC_T_STATUS	= 0x15,
 	TC_T_POSITION	= 0x16,
+	TC_T_SYNC	= 0x17,		/* undo unconsumed read-ahead */
 	TC_T_REPLY	= 0x80,		/* or'ed into the request type */
 	TC_T_ERROR	= 0x7e,
 	TC_T_GOAWAY	= 0x7f,
@@ -149,7 +151,19 @@ enum tc_type {
 #define TC_ACCESS_RO		1
 #define TC_ACCESS_RW		2
 
-#define TC_FEAT_PIPELINE	0x1	/* client may have many requests out */
+#define TC_FEAT_PIPELINE	0x1	/* write-behind: WRITE with TC_F_BEHIND */
+#define TC_FEAT_READAHEAD	0x2	/* READ with TC_F_AHEAD, and SYNC */
+#define TC_FEAT_ALL		0x3
+
+/* Frame flags: which a frame may carry depends on its type. */
+#define TC_F_BEHIND		0x0001	/* WRITE: acknowledged before done */
+#define TC_F_AHEAD		0x0002	/* READ: may be undone by SYNC */
+#define TC_F_EW			0x0100	/* WRITE reply: early warning */
+#define TC_F_SKIPPED		0x0200	/* READ/WRITE reply: not done */
+
+/* Drive capabilities, in the OPEN reply */
+#define TC_DCAP_UNDO		0x01	/* read-ahead can be undone */
+#define TC_DCAP_ALL		0x01
 
 /* GOAWAY reasons */
 #define TC_GOAWAY_PROTOCOL	1	/* malformed frame */
@@ -177,6 +191,7 @@ struct tc_open_req {
 };
 struct tc_open_rep {
 	uint8_t		access;
+	uint8_t		caps;		/* TC_DCAP_* */
 	uint32_t	max_record;
 	uint32_t	min_block;
 	uint32_t	max_block;
@@ -210,6 +225,7 @@ void	proto_hdr_put(uint8_t *, const struct tc_hdr *);
 int	proto_hdr_get(const uint8_t *, int from_server, struct tc_hdr *,
 	    const char **);
 void	proto_begin(struct tcbuf *, uint16_t type, uint32_t id);
+void	proto_begin_flags(struct tcbuf *, uint16_t, uint16_t, uint32_t);
 int	proto_finish(struct tcbuf *);
 void	proto_put_hello(struct tcbuf *, uint32_t, const struct tc_hello *,
 	    int reply);

@@ -16,13 +16,14 @@ static const struct {
 } types[] = {
 	{ TC_T_HELLO,	 "HELLO",	TC_MAX_CTRL,	TC_MAX_CTRL },
 	{ TC_T_DRIVES,	 "DRIVES",	0,		TC_MAX_CTRL },
-	{ TC_T_OPEN,	 "OPEN",	TC_MAX_CTRL,	13 },
+	{ TC_T_OPEN,	 "OPEN",	TC_MAX_CTRL,	14 },
 	{ TC_T_CLOSE,	 "CLOSE",	0,		0 },
 	{ TC_T_READ,	 "READ",	4,		TC_MAX_RECORD },
 	{ TC_T_WRITE,	 "WRITE",	TC_MAX_RECORD,	4 },
 	{ TC_T_OP,	 "OP",		12,		8 },
 	{ TC_T_STATUS,	 "STATUS",	0,		44 },
 	{ TC_T_POSITION, "POSITION",	0,		8 },
+	{ TC_T_SYNC,	 "SYNC",	4,		0 },
 };
 
 const char *
@@ -55,6 +56,20 @@ proto_maxlen(int type, int from_server)
 		if (from_server && (types[i].type | TC_T_REPLY) == type)
 			return types[i].rep_max;
 	}
+	return 0;
+}
+
+/* The flags a frame of this type may carry. */
+static uint16_t
+flags_allowed(int type, int from_server)
+{
+	if (!from_server)
+		return type == TC_T_WRITE ? TC_F_BEHIND : type == TC_T_READ ?
+		    TC_F_AHEAD : 0;
+	if (type == (TC_T_WRITE | TC_T_REPLY))
+		return TC_F_EW | TC_F_SKIPPED;
+	if (type == (TC_T_READ | TC_T_REPLY))
+		return TC_F_SKIPPED;
 	return 0;
 }
 
@@ -93,7 +108,7 @@ proto_hdr_get(const uint8_t *p, int from_server, struct tc_hdr *h,
 	*err = NULL;
 	if (!type_known(h->type, from_server))
 		*err = "unknown frame type";
-	else if (h->flags != 0)
+	else if ((h->flags & ~flags_allowed(h->type, from_server)) != 0)
 		*err = "reserved frame flags set";
 	else if (h->len > proto_maxlen(h->type, from_server))
 		*err = "frame length over the maximum for its type";
@@ -103,20 +118,28 @@ proto_hdr_get(const uint8_t *p, int from_server, struct tc_hdr *h,
 void
 proto_begin(struct tcbuf *b, uint16_t type, uint32_t id)
 {
-	struct tc_hdr	h = { 0, type, 0, id };
+	proto_begin_flags(b, type, 0, id);
+}
+
+void
+proto_begin_flags(struct tcbuf *b, uint16_t type, uint16_t flags, uint32_t id)
+{
+	struct tc_hdr	h = { 0, type, flags, id };
 	uint8_t		p[TC_HDR_LEN];
 
+	b->mark = b->len;
 	proto_hdr_put(p, &h);
 	tcbuf_put(b, p, sizeof(p));
 }
 
-/* Fill in the length of the frame begun at the start of b. */
+/* Fill in the length of the frame proto_begin() started in b. */
 int
 proto_finish(struct tcbuf *b)
 {
-	if (b->failed || b->len < TC_HDR_LEN)
+	if (b->failed || b->len < b->mark + TC_HDR_LEN)
 		return -1;
-	put_be32(b->data, (uint32_t)(b->len - TC_HDR_LEN));
+	put_be32(b->data + b->mark, (uint32_t)(b->len - b->mark -
+	    TC_HDR_LEN));
 	return 0;
 }
 
@@ -214,6 +237,7 @@ proto_put_open_rep(struct tcbuf *b, uint32_t id, const struct tc_open_rep *o)
 {
 	proto_begin(b, TC_T_OPEN | TC_T_REPLY, id);
 	tcbuf_put_u8(b, o->access);
+	tcbuf_put_u8(b, o->caps);
 	tcbuf_put_u32(b, o->max_record);
 	tcbuf_put_u32(b, o->min_block);
 	tcbuf_put_u32(b, o->max_block);
@@ -228,6 +252,7 @@ proto_get_open_rep(const void *p, size_t len, struct tc_open_rep *o,
 
 	tcrd_init(&r, p, len);
 	o->access = tcrd_u8(&r);
+	o->caps = tcrd_u8(&r);
 	o->max_record = tcrd_u32(&r);
 	o->min_block = tcrd_u32(&r);
 	o->max_block = tcrd_u32(&r);
@@ -235,6 +260,10 @@ proto_get_open_rep(const void *p, size_t len, struct tc_open_rep *o,
 		return -1;
 	if (o->access != TC_ACCESS_RO && o->access != TC_ACCESS_RW) {
 		*err = "unknown access mode";
+		return -1;
+	}
+	if ((o->caps & ~TC_DCAP_ALL) != 0) {
+		*err = "unknown drive capabilities";
 		return -1;
 	}
 	if (o->max_record == 0 || o->max_record > TC_MAX_RECORD) {

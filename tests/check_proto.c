@@ -77,6 +77,23 @@ START_TEST(hdr_refused)
 	    "frame length over the maximum for its type");
 	ck_assert_str_eq(hdr_err(45, TC_T_STATUS | TC_T_REPLY, 0, 1),
 	    "frame length over the maximum for its type");
+	/* each type carries only its own flags */
+	ck_assert_ptr_null(hdr_err(8, TC_T_WRITE, TC_F_BEHIND, 0));
+	ck_assert_ptr_null(hdr_err(4, TC_T_READ, TC_F_AHEAD, 0));
+	ck_assert_str_eq(hdr_err(4, TC_T_READ, TC_F_BEHIND, 0),
+	    "reserved frame flags set");
+	ck_assert_str_eq(hdr_err(0, TC_T_STATUS, TC_F_AHEAD, 0),
+	    "reserved frame flags set");
+	ck_assert_ptr_null(hdr_err(4, TC_T_WRITE | TC_T_REPLY, TC_F_EW |
+	    TC_F_SKIPPED, 1));
+	ck_assert_ptr_null(hdr_err(0, TC_T_READ | TC_T_REPLY, TC_F_SKIPPED, 1));
+	ck_assert_str_eq(hdr_err(0, TC_T_READ | TC_T_REPLY, TC_F_EW, 1),
+	    "reserved frame flags set");
+	ck_assert_str_eq(hdr_err(8, TC_T_WRITE, TC_F_AHEAD, 0),
+	    "reserved frame flags set");
+	ck_assert_ptr_null(hdr_err(4, TC_T_SYNC, 0, 0));
+	ck_assert_str_eq(hdr_err(5, TC_T_SYNC, 0, 0),
+	    "frame length over the maximum for its type");
 	ck_assert_ptr_null(hdr_err(TC_MAX_RECORD, TC_T_WRITE, 0, 0));
 	ck_assert_ptr_null(hdr_err(TC_MAX_RECORD, TC_T_READ | TC_T_REPLY, 0,
 	    1));
@@ -232,7 +249,8 @@ END_TEST
 START_TEST(open_roundtrip)
 {
 	struct tc_open_req o = { "vtape0", TC_OPEN_RDWR | TC_OPEN_REWIND }, g;
-	struct tc_open_rep rep = { TC_ACCESS_RO, TC_MAX_RECORD, 1, 65536 }, gr;
+	struct tc_open_rep rep = { TC_ACCESS_RO, TC_DCAP_UNDO, TC_MAX_RECORD, 1,
+	    65536 }, gr;
 	struct tcbuf	 b;
 	const char	*err;
 
@@ -244,10 +262,11 @@ START_TEST(open_roundtrip)
 	ck_assert_uint_eq(g.flags, TC_OPEN_RDWR | TC_OPEN_REWIND);
 	tcbuf_reset(&b);
 	proto_put_open_rep(&b, 3, &rep);
-	ck_assert_uint_eq(hdr_of(&b, 1).len, 13);
+	ck_assert_uint_eq(hdr_of(&b, 1).len, 14);
 	ck_assert_int_eq(proto_get_open_rep(PAYLOAD(&b), PLEN(&b), &gr, &err),
 	    0);
 	ck_assert_uint_eq(gr.access, TC_ACCESS_RO);
+	ck_assert_uint_eq(gr.caps, TC_DCAP_UNDO);
 	ck_assert_uint_eq(gr.max_record, TC_MAX_RECORD);
 	ck_assert_uint_eq(gr.min_block, 1);
 	ck_assert_uint_eq(gr.max_block, 65536);
@@ -295,6 +314,7 @@ START_TEST(open_rep_refused)
 
 	tcbuf_init(&b);
 	tcbuf_put_u8(&b, 3);
+	tcbuf_put_u8(&b, 0);
 	tcbuf_put_u32(&b, 1024);
 	tcbuf_put_u32(&b, 1);
 	tcbuf_put_u32(&b, 1024);
@@ -302,6 +322,15 @@ START_TEST(open_rep_refused)
 	ck_assert_str_eq(err, "unknown access mode");
 	tcbuf_reset(&b);
 	tcbuf_put_u8(&b, TC_ACCESS_RW);
+	tcbuf_put_u8(&b, 0x80);
+	tcbuf_put_u32(&b, 1024);
+	tcbuf_put_u32(&b, 1);
+	tcbuf_put_u32(&b, 1024);
+	ck_assert_int_eq(proto_get_open_rep(b.data, b.len, &o, &err), -1);
+	ck_assert_str_eq(err, "unknown drive capabilities");
+	tcbuf_reset(&b);
+	tcbuf_put_u8(&b, TC_ACCESS_RW);
+	tcbuf_put_u8(&b, 0);
 	tcbuf_put_u32(&b, TC_MAX_RECORD + 1);
 	tcbuf_put_u32(&b, 1);
 	tcbuf_put_u32(&b, 1024);
