@@ -162,6 +162,23 @@ null_free(void *p)
 	free(p);
 }
 
+static void *
+null_save(void *p)
+{
+	struct nulldrv	*s;
+
+	if ((s = malloc(sizeof(*s))) != NULL)
+		memcpy(s, p, sizeof(*s));
+	return s;
+}
+
+static int
+null_restore(void *p, const void *snap)
+{
+	memcpy(p, snap, sizeof(struct nulldrv));
+	return 0;
+}
+
 const struct backend_ops backend_null = {
 	.name = "null",
 	.check = null_check,
@@ -174,4 +191,7 @@ const struct backend_ops backend_null = {
 	.status = null_status,
 	.position = null_position,
 	.free = null_free,
+	.save = null_save,
+	.restore = null_restore,
+	.forget = free,
 };

@@ -521,4 +521,7 @@ const struct backend_ops backend_vtape = {
 	.status = vt_status,
 	.position = vt_position,
 	.free = vt_free,
+	.save = vt_save,
+	.restore = vt_restore,
+	.forget = vt_forget,
 };

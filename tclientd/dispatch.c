@@ -22,7 +22,7 @@ reply_hello(struct session *s, uint32_t id, const struct tc_hello *req)
 
 	memset(&rep, 0, sizeof(rep));
 	rep.vmin = rep.vmax = TC_PROTO_VERSION;
-	rep.features = req->features & TC_FEAT_PIPELINE;
+	rep.features = req->features & TC_FEAT_ALL;
 	tc_strlcpy(rep.platform, s->srv->platform, sizeof(rep.platform));
 	snprintf(rep.software, sizeof(rep.software), "tclientd %s",
 	    TC_VERSION);
@@ -165,7 +165,8 @@ drive_job(struct session *s, uint32_t id, enum job_kind kind, enum tc_ctx ctx,
 }
 
 static void
-do_read(struct session *s, uint32_t id, const uint8_t *p, size_t len)
+do_read(struct session *s, uint32_t id, uint16_t fflags, const uint8_t *p,
+    size_t len)
 {
 	struct job	*j;
 	uint32_t	 count;
@@ -182,13 +183,15 @@ do_read(struct session *s, uint32_t id, const uint8_t *p, size_t len)
 	}
 	if ((j = drive_job(s, id, JOB_READ, TC_CTX_READ, 0)) == NULL)
 		return;
+	j->fflags = fflags;
 	j->count = count;
 	j->charge = count;
 	session_submit(s, j);
 }
 
 static void
-do_write(struct session *s, uint32_t id, struct evbuffer *in, size_t len)
+do_write(struct session *s, uint32_t id, uint16_t fflags, struct evbuffer *in,
+    size_t len)
 {
 	struct job	*j;
 
@@ -204,6 +207,7 @@ do_write(struct session *s, uint32_t id, struct evbuffer *in, size_t len)
 	if ((j->data = malloc(len)) == NULL)
 		fatalx("out of memory taking a record of %zu bytes", len);
 	evbuffer_remove(in, j->data, len);
+	j->fflags = fflags;
 	j->len = j->charge = len;
 	session_submit(s, j);
 }
@@ -229,6 +233,24 @@ do_op(struct session *s, uint32_t id, const uint8_t *p, size_t len)
 	    (ci->flags & TC_OPF_WRITES) != 0)) == NULL)
 		return;
 	j->op = o;
+	session_submit(s, j);
+}
+
+/* SYNC: the client took reads up to this id; put the rest back. */
+static void
+do_sync(struct session *s, uint32_t id, const uint8_t *p, size_t len)
+{
+	struct job	*j;
+	uint32_t	 consumed;
+	const char	*err;
+
+	if (proto_get_u32msg(p, len, &consumed, &err) == -1) {
+		session_goaway(s, TC_GOAWAY_PROTOCOL, "malformed SYNC: %s", err);
+		return;
+	}
+	if ((j = drive_job(s, id, JOB_SYNC, TC_CTX_IOCTL, 0)) == NULL)
+		return;
+	j->consumed = consumed;
 	session_submit(s, j);
 }
 
@@ -278,7 +300,7 @@ session_frame(struct session *s, const struct tc_hdr *h, struct evbuffer *in)
 		return;
 	}
 	if (h->type == TC_T_WRITE) {
-		do_write(s, h->id, in, h->len);
+		do_write(s, h->id, h->flags, in, h->len);
 		return;
 	}
 	if (h->len > 0 && (p = evbuffer_pullup(in, h->len)) == NULL)
@@ -291,7 +313,10 @@ session_frame(struct session *s, const struct tc_hdr *h, struct evbuffer *in)
 		do_open(s, h->id, p, h->len);
 		break;
 	case TC_T_READ:
-		do_read(s, h->id, p, h->len);
+		do_read(s, h->id, h->flags, p, h->len);
+		break;
+	case TC_T_SYNC:
+		do_sync(s, h->id, p, h->len);
 		break;
 	case TC_T_OP:
 		do_op(s, h->id, p, h->len);
@@ -330,7 +355,17 @@ free_record(const void *data, size_t len, void *arg)
 static void
 reply_data(struct session *s, struct job *j)
 {
-	struct tc_hdr	h = { (uint32_t)j->n, TC_T_READ | TC_T_REPLY, 0, j->id };
+	struct tc_hdr	h = { (uint32_t)j->n, TC_T_READ | TC_T_REPLY, j->rflags,
+	    j->id };
+	struct tcbuf	b;
+
+	if (j->data == NULL) {		/* skipped: no data */
+		tcbuf_init(&b);
+		proto_begin_flags(&b, TC_T_READ | TC_T_REPLY, j->rflags, j->id);
+		proto_finish(&b);
+		send_buf(s, &b);
+		return;
+	}
 
 	proto_hdr_put(j->data, &h);
 	if (evbuffer_add_reference(bufferevent_get_output(s->bev), j->data,
@@ -355,6 +390,7 @@ reply(struct session *s, struct job *j)
 	switch (j->kind) {
 	case JOB_OPEN:
 		o.access = (uint8_t)s->access;
+		o.caps = j->drive->be->save != NULL ? TC_DCAP_UNDO : 0;
 		o.max_record = TC_MAX_RECORD;
 		o.min_block = j->status.min_block ? j->status.min_block : 1;
 		o.max_block = j->status.max_block ? j->status.max_block :
@@ -368,8 +404,13 @@ reply(struct session *s, struct job *j)
 		reply_data(s, j);
 		return;
 	case JOB_WRITE:
-		proto_put_u32msg(&b, TC_T_WRITE | TC_T_REPLY, j->id,
-		    (uint32_t)j->n);
+		proto_begin_flags(&b, TC_T_WRITE | TC_T_REPLY, j->rflags,
+		    j->id);
+		tcbuf_put_u32(&b, (uint32_t)j->n);
+		proto_finish(&b);
+		break;
+	case JOB_SYNC:
+		proto_put_empty(&b, TC_T_SYNC | TC_T_REPLY, j->id);
 		break;
 	case JOB_OP:
 		proto_put_u64msg(&b, TC_T_OP | TC_T_REPLY, j->id,

@@ -56,12 +56,117 @@ job_free(struct job *j)
 	free(j);
 }
 
+/* The client took every read it had ahead, or gave up on them. */
+static void
+ahead_forget(struct drive *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->nahead; i++)
+		d->be->forget(d->ahead[i].snap);
+	d->nahead = 0;
+	d->ahead_stopped = 0;
+}
+
+/* SYNC: put back every read done after the one the client took last. */
+static int
+ahead_undo(struct drive *d, uint32_t consumed)
+{
+	size_t	i;
+	int	r = 0;
+
+	for (i = 0; i < d->nahead; i++)
+		if ((int32_t)(d->ahead[i].id - consumed) > 0) {
+			r = d->be->restore(d->bstate, d->ahead[i].snap);
+			break;
+		}
+	ahead_forget(d);
+	return r;
+}
+
+/*
+ * A read the client may take back: remember where the drive was.  After a
+ * filemark, an error or end of data the client stops taking them, so the
+ * rest are skipped, never read.
+ */
+static int
+ahead_begin(struct drive *d, struct job *j)
+{
+	void	*snap;
+
+	if (d->be->save == NULL || d->ahead_stopped ||
+	    (snap = d->be->save(d->bstate)) == NULL) {
+		j->rflags = TC_F_SKIPPED;
+		return -1;
+	}
+	/* a client keeps far fewer reads out than this: the oldest is taken */
+	if (d->nahead == TC_MAX_AHEAD) {
+		d->be->forget(d->ahead[0].snap);
+		memmove(&d->ahead[0], &d->ahead[1],
+		    (TC_MAX_AHEAD - 1) * sizeof(d->ahead[0]));
+		d->nahead--;
+	}
+	d->ahead[d->nahead].id = j->id;
+	d->ahead[d->nahead].snap = snap;
+	d->nahead++;
+	return 0;
+}
+
+static int
+job_read(struct drive *d, struct job *j)
+{
+	int	ahead = (j->fflags & TC_F_AHEAD) != 0;
+
+	if (ahead && ahead_begin(d, j) == -1)
+		return 0;
+	/* room for the reply header in front of the data */
+	if ((j->data = malloc(TC_HDR_LEN + (size_t)j->count)) == NULL)
+		return -ENOMEM;
+	j->n = d->be->read(d->bstate, j->data + TC_HDR_LEN, j->count);
+	/* never read ahead over a filemark, an error or the end of data */
+	if (j->n <= 0)
+		d->ahead_stopped = 1;
+	return j->n < 0 ? (int)j->n : 0;
+}
+
+/*
+ * A write the client was told had succeeded.  In the early-warning zone
+ * st refuses every other write with ENOSPC; this one is already promised,
+ * so it goes in on the retry and the client learns of early warning from
+ * the reply.  After a failure the writes behind it are skipped.
+ */
+static int
+job_write(struct drive *d, struct job *j)
+{
+	int	behind = (j->fflags & TC_F_BEHIND) != 0;
+
+	if (behind && d->behind_failed) {
+		j->rflags = TC_F_SKIPPED;
+		j->n = 0;
+		return 0;
+	}
+	j->n = d->be->write(d->bstate, j->data, j->len);
+	if (behind && j->n == -ENOSPC) {
+		j->n = d->be->write(d->bstate, j->data, j->len);
+		if (j->n >= 0)
+			j->rflags |= TC_F_EW;
+	}
+	if (behind && j->n < 0)
+		d->behind_failed = 1;
+	return j->n < 0 ? (int)j->n : 0;
+}
+
 static void
 job_run(struct drive *d, struct job *j)
 {
 	const struct backend_ops *be = d->be;
 	int	 r = 0;
 
+	/* anything else means the client is past its reads and writes */
+	if (j->kind != JOB_READ && j->kind != JOB_SYNC)
+		ahead_forget(d);
+	if (j->kind != JOB_WRITE || !(j->fflags & TC_F_BEHIND))
+		d->behind_failed = 0;
 	switch (j->kind) {
 	case JOB_OPEN:
 		/* the drive's block limits go back with the open */
@@ -73,19 +178,17 @@ job_run(struct drive *d, struct job *j)
 		r = be->close(d->bstate);
 		break;
 	case JOB_READ:
-		/* room for the reply header in front of the data */
-		if ((j->data = malloc(TC_HDR_LEN + (size_t)j->count)) == NULL) {
-			r = -ENOMEM;
-			break;
-		}
-		j->n = be->read(d->bstate, j->data + TC_HDR_LEN, j->count);
-		r = j->n < 0 ? (int)j->n : 0;
+		if ((j->fflags & TC_F_AHEAD) == 0)
+			ahead_forget(d);
+		r = job_read(d, j);
 		break;
 	case JOB_WRITE:
-		j->n = be->write(d->bstate, j->data, j->len);
-		r = j->n < 0 ? (int)j->n : 0;
+		r = job_write(d, j);
 		free(j->data);
 		j->data = NULL;
+		break;
+	case JOB_SYNC:
+		r = ahead_undo(d, j->consumed);
 		break;
 	case JOB_OP:
 		r = be->op(d->bstate, (int)j->op.op, j->op.count, &j->result);

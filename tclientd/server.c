@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -50,6 +52,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 {
 	struct server	*srv = arg;
 	char		 peer[128];
+	int		 one = 1;
 
 	peer_name(sa, peer, sizeof(peer));
 	if (srv->stopping) {
@@ -63,6 +66,8 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		return;
 	}
 	evutil_make_socket_nonblocking(fd);
+	/* replies are whole frames: send them now, not after an ACK */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	session_accept(srv, fd, peer);
 }
 

@@ -80,6 +80,9 @@ session_accept(struct server *srv, int fd, const char *peer)
 	/* never buffer more than one whole frame of input */
 	bufferevent_setwatermark(s->bev, EV_READ, 0,
 	    TC_HDR_LEN + TC_MAX_RECORD);
+	/* big records: move them in big pieces, not libevent's 16K */
+	bufferevent_set_max_single_read(s->bev, 1 << 20);
+	bufferevent_set_max_single_write(s->bev, 1 << 20);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&srv->sessions, s, entry);
 	srv->nsessions++;
@@ -312,9 +315,9 @@ tls_failure(struct session *s, char *buf, size_t len)
 	if (last != 0 && ERR_SYSTEM_ERROR(last))
 		snprintf(es, sizeof(es), "connection lost (%s)",
 		    strerror(ERR_GET_REASON(last)));
-	else if (last != 0)
+	else if (last != 0 && ERR_GET_LIB(last) != 0)
 		ERR_error_string_n(last, es, sizeof(es));
-	else
+	else	/* libevent's own code (lib 0), or nothing: the socket's say */
 		tc_strlcpy(es, EVUTIL_SOCKET_ERROR() ?
 		    evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()) :
 		    "connection lost", sizeof(es));

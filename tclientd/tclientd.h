@@ -25,7 +25,7 @@
 #define DEF_IDLE_TIMEOUT	3600		/* seconds, 0 = none */
 #define DEF_SESSION_MEMORY	(64u * 1024 * 1024)
 #define DEF_VTAPE_CAPACITY	(1ull << 30)
-#define DEF_VTAPE_EW		(4ull << 20)
+#define DEF_VTAPE_EW		(32ull << 20)
 #define DEF_MAX_BLOCK		0xffffffu	/* SSC READ BLOCK LIMITS max */
 #define DEFAULT_CLIENT_ID	"local-client"	/* CN of the embedded default client */
 
@@ -87,6 +87,16 @@ struct backend_ops {
 	int	(*status)(void *, struct tc_status *);
 	int	(*position)(void *, uint64_t *);
 	void	(*free)(void *);
+	/*
+	 * Optional, for read-ahead: save() snapshots where the tape is and
+	 * everything the driver keeps about it; restore() puts the drive
+	 * back exactly there (positions, filemark and end-of-data state);
+	 * forget() frees a snapshot.  Without them a drive is never read
+	 * ahead of its client.
+	 */
+	void	*(*save)(void *);
+	int	(*restore)(void *, const void *);
+	void	(*forget)(void *);
 };
 
 /* backend.c */
@@ -167,6 +177,8 @@ int	pki_issue_client(const char *home, const char *cn, const char *dir,
  * drives' ownership; each open drive has a worker thread that owns the
  * backend and runs that drive's jobs in order.
  */
+#define TC_MAX_AHEAD		256	/* reads a client may have ahead */
+
 struct session;
 struct job;
 struct evbuffer;
@@ -182,6 +194,14 @@ struct drive {
 	pthread_t		 thread;
 	int			 running;	/* worker thread exists */
 	int			 accepting;	/* worker takes more jobs */
+	/* the worker's alone: reads done ahead, writes done behind */
+	struct ahead {
+		uint32_t	 id;
+		void		*snap;		/* the drive before that read */
+	}			 ahead[TC_MAX_AHEAD];
+	size_t			 nahead;
+	int			 ahead_stopped;	/* a mark or error ended it */
+	int			 behind_failed;	/* skip writes until synced */
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cv;
 	TAILQ_HEAD(, job)	 queue;
@@ -189,7 +209,7 @@ struct drive {
 
 enum job_kind {
 	JOB_OPEN, JOB_CLOSE, JOB_READ, JOB_WRITE, JOB_OP, JOB_STATUS,
-	JOB_POSITION,
+	JOB_POSITION, JOB_SYNC,
 };
 
 struct job {
@@ -199,6 +219,8 @@ struct job {
 	struct drive		*drive;
 	uint32_t		 id;
 	uint32_t		 flags;		/* JOB_OPEN: TC_OPEN_* */
+	uint16_t		 fflags;	/* the request's TC_F_* */
+	uint32_t		 consumed;	/* JOB_SYNC: last read taken */
 	uint32_t		 count;		/* JOB_READ: buffer size */
 	struct tc_op_req	 op;
 	uint8_t			*data;		/* write payload or read reply */
@@ -208,6 +230,7 @@ struct job {
 	/* results */
 	int			 err;		/* errno from the drive, or 0 */
 	int			 drained;	/* never ran: the drive closed */
+	uint16_t		 rflags;	/* the reply's TC_F_* */
 	ssize_t			 n;
 	int64_t			 result;
 	uint64_t		 pos;

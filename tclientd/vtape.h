@@ -57,6 +57,11 @@ void	vt_rewind(struct vtape *);
 int	vt_put_fm(struct vtape *);
 int	vt_position(void *, uint64_t *);
 
+/* vtape_undo.c */
+void	*vt_save(void *);
+int	 vt_restore(void *, const void *);
+void	 vt_forget(void *);
+
 /* vtape_op.c */
 int	vt_op(void *, int, int64_t, int64_t *);
 
