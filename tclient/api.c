@@ -63,6 +63,8 @@ tc_drives(struct tc_conn *c, struct tc_drive **list, size_t *n)
 
 	*list = NULL;
 	*n = 0;
+	if ((r = client_settle(c)) < 0)
+		return r;
 	tcbuf_reset(&c->out);
 	proto_put_empty(&c->out, TC_T_DRIVES, c->next_id);
 	if ((r = client_call(c, TC_T_DRIVES, NULL, 0, NULL, 0, NULL)) < 0)
@@ -132,25 +134,30 @@ int
 tc_close(struct tc_conn *c)
 {
 	const char	*err;
-	int		 r;
+	int		 r, settled, serrno;
 
 	if ((r = need_drive(c)) < 0)
 		return r;
+	/* a write that failed behind is close's error; the drive closes */
+	settled = client_settle(c);
+	serrno = errno;
+	if (c->dead)
+		return settled;
 	c->drive_open = 0;
 	tcbuf_reset(&c->out);
 	proto_put_empty(&c->out, TC_T_CLOSE, c->next_id);
 	if ((r = client_call(c, TC_T_CLOSE, NULL, 0, NULL, 0, NULL)) < 0)
-		return r;
+		return settled < 0 ? settled : r;
 	if (proto_get_empty(c->in, c->inlen, &err) == -1)
 		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "bad CLOSE reply: %s",
 		    err);
-	return 0;
+	errno = serrno;		/* the error close reports, if any */
+	return settled;
 }
 
 ssize_t
 tc_read(struct tc_conn *c, void *buf, size_t len)
 {
-	size_t	got = 0;
 	int	r;
 
 	if ((r = need_drive(c)) < 0)
@@ -160,20 +167,13 @@ tc_read(struct tc_conn *c, void *buf, size_t len)
 	/* more than the protocol moves at once: ask for what it can */
 	if (len > TC_MAX_RECORD)
 		len = TC_MAX_RECORD;
-	tcbuf_reset(&c->out);
-	proto_put_u32msg(&c->out, TC_T_READ, c->next_id, (uint32_t)len);
-	if ((r = client_call(c, TC_T_READ, NULL, 0, buf, len, &got)) < 0)
-		return r;
-	return (ssize_t)got;
+	return stream_read(c, buf, len);
 }
 
 ssize_t
 tc_write(struct tc_conn *c, const void *buf, size_t len)
 {
-	struct tc_hdr	 h = { 0, TC_T_WRITE, 0, 0 };
-	const char	*err;
-	uint32_t	 n;
-	int		 r;
+	int	r;
 
 	if ((r = need_drive(c)) < 0)
 		return r;
@@ -182,19 +182,7 @@ tc_write(struct tc_conn *c, const void *buf, size_t len)
 	if (len > TC_MAX_RECORD)
 		return tc_fail(c, TC_ERR_DRIVE, EINVAL, "a record of %zu bytes "
 		    "is over the %u-byte limit", len, TC_MAX_RECORD);
-	h.len = (uint32_t)len;
-	h.id = c->next_id;
-	tcbuf_reset(&c->out);
-	if (tcbuf_reserve(&c->out, TC_HDR_LEN) == 0) {
-		proto_hdr_put(c->out.data, &h);
-		c->out.len = TC_HDR_LEN;
-	}
-	if ((r = client_call(c, TC_T_WRITE, buf, len, NULL, 0, NULL)) < 0)
-		return r;
-	if (proto_get_u32msg(c->in, c->inlen, &n, &err) == -1 || n > len)
-		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "bad WRITE reply: %s",
-		    err ? err : "more written than sent");
-	return (ssize_t)n;
+	return stream_write(c, buf, len);
 }
 
 int
@@ -210,6 +198,8 @@ tc_op(struct tc_conn *c, int op, int64_t count, int64_t *result)
 	if (op < 0 || canon_byop(op) == NULL)
 		return tc_fail(c, TC_ERR_USAGE, EINVAL, "0x%x is not a "
 		    "canonical operation", (unsigned)op);
+	if ((r = client_settle(c)) < 0)
+		return r;
 	tcbuf_reset(&c->out);
 	proto_put_op(&c->out, c->next_id, &o);
 	if ((r = client_call(c, TC_T_OP, NULL, 0, NULL, 0, NULL)) < 0)
@@ -244,7 +234,7 @@ tc_status(struct tc_conn *c, struct tc_status *st)
 	const char	*err;
 	int		 r;
 
-	if ((r = need_drive(c)) < 0)
+	if ((r = need_drive(c)) < 0 || (r = client_settle(c)) < 0)
 		return r;
 	tcbuf_reset(&c->out);
 	proto_put_empty(&c->out, TC_T_STATUS, c->next_id);
@@ -262,7 +252,7 @@ tc_position(struct tc_conn *c, uint64_t *pos)
 	const char	*err;
 	int		 r;
 
-	if ((r = need_drive(c)) < 0)
+	if ((r = need_drive(c)) < 0 || (r = client_settle(c)) < 0)
 		return r;
 	tcbuf_reset(&c->out);
 	proto_put_empty(&c->out, TC_T_POSITION, c->next_id);

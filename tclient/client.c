@@ -159,6 +159,27 @@ tls_connect(struct tc_conn *c, const char *host, const struct tls_files *f)
 	return 0;
 }
 
+/* How far ahead of the caller records may travel. */
+static int
+set_window(struct tc_conn *c, const struct tc_options *o)
+{
+	const char	*env = getenv("TCLIENT_WINDOW"), *err;
+	uint64_t	 v;
+
+	if (o->window < 0)
+		c->window = 0;
+	else if (o->window > 0)
+		c->window = (size_t)o->window;
+	else if (env != NULL && *env != '\0') {
+		if (tc_parse_size(env, 1u << 30, &v, &err) == -1)
+			return tc_fail(c, TC_ERR_CONFIG, EINVAL, "TCLIENT_WINDOW="
+			    "%s: %s (a size up to 1G; 0 for none)", env, err);
+		c->window = (size_t)v;
+	} else
+		c->window = TC_WINDOW;
+	return 0;
+}
+
 /* Defaults for everything the caller left out. */
 static int
 setup(struct tc_conn *c, const struct tc_options *o, char *server,
@@ -166,6 +187,7 @@ setup(struct tc_conn *c, const struct tc_options *o, char *server,
 {
 	char		 home[PATH_MAX];
 	const char	*env;
+	int		 r;
 
 	if (o->home != NULL)
 		tc_strlcpy(home, o->home, sizeof(home));
@@ -183,6 +205,8 @@ setup(struct tc_conn *c, const struct tc_options *o, char *server,
 	f->ca = o->ca ? o->ca : paths[0];
 	f->cert = o->cert ? o->cert : paths[1];
 	f->key = o->key ? o->key : paths[2];
+	if ((r = set_window(c, o)) < 0)
+		return r;
 	env = getenv("TCLIENT_PLATFORM");
 	tc_strlcpy(c->platform, o->platform ? o->platform : env && *env ?
 	    env : platform_local(), sizeof(c->platform));
@@ -199,6 +223,7 @@ hello(struct tc_conn *c)
 
 	memset(&h, 0, sizeof(h));
 	h.vmin = h.vmax = TC_PROTO_VERSION;
+	h.features = c->window > 0 ? TC_FEAT_ALL : 0;
 	tc_strlcpy(h.platform, c->platform, sizeof(h.platform));
 	snprintf(h.software, sizeof(h.software), "libtclient %s", TC_VERSION);
 	tcbuf_reset(&c->out);
@@ -221,6 +246,7 @@ hello(struct tc_conn *c)
 		return tc_fail(c, TC_ERR_PROTOCOL, EPROTO, "bad HELLO from "
 		    "the server: %s", err);
 	tc_strlcpy(c->srv_platform, h.platform, sizeof(c->srv_platform));
+	c->features = h.features & TC_FEAT_ALL;
 	tc_strlcpy(c->identity, h.identity, sizeof(c->identity));
 	return 0;
 }

@@ -117,6 +117,10 @@ struct tc_options {
 	const char	*cert;		/* default: HOME/client.pem */
 	const char	*key;		/* default: HOME/client.key */
 	int		 timeout_ms;	/* connect and handshake; 0 = 10 s */
+	int64_t		 window;	/* bytes of records in flight ahead of
+					   the caller (write-behind, read-
+					   ahead); 0: $TCLIENT_WINDOW or 8 MiB;
+					   negative: none, every call waits */
 };
 
 struct tc_drive {

@@ -543,7 +543,7 @@ START_TEST(test_early_warning)
 	    " allow * read-write\n}\n",
 	    "8: early-warning 1G must be less than capacity 1G",
 	    "14: capacity 2M must be greater than the default early-warning "
-	    "4M (set early-warning smaller)",
+	    "32M (set early-warning smaller)",
 	    "20: early-warning 2G must be less than capacity 1G", NULL);
 }
 END_TEST

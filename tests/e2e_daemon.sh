@@ -123,7 +123,8 @@ has "WR_PROT bit" "WR_PROT"
 
 # early warning: the write that enters it completes, then ENOSPC
 "$T" -f tape1 rewind
-head -c 900000 /dev/zero | "$T" -f tape1 write -b 65536 2>"$TMP/ew.err"
+# (a write-behind window smaller than the zone, as the man page asks)
+head -c 900000 /dev/zero | TCLIENT_WINDOW=131072 "$T" -f tape1 write -b 65536 2>"$TMP/ew.err"
 grep -q "No space left on device" "$TMP/ew.err" && pass "ENOSPC at early warning" ||
     fail "no ENOSPC: $(cat "$TMP/ew.err")"
 grep -q "at its end; continue on another cartridge" "$TMP/ew.err" &&

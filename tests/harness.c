@@ -206,3 +206,45 @@ th_run(const char *cmd, char **out)
 	unlink(path);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
+
+/*
+ * A config file in home with the embedded default's certificates (made by
+ * starting the daemon once) and the given drive blocks; its path.
+ */
+char *
+th_conf(const char *home, const char *drives)
+{
+	struct daemon	 d;
+	char		 path[PATH_MAX], *text;
+	size_t		 len;
+
+	if (th_daemon_start(&d, home, NULL) != 0 || th_daemon_stop(&d) != 0)
+		return NULL;
+	len = strlen(drives) + 3 * strlen(home) + 200;
+	text = malloc(len);
+	snprintf(text, len, "ca %s/ca.pem\ncertificate %s/server.pem\n"
+	    "key %s/server.key\n%s", home, home, home, drives);
+	snprintf(path, sizeof(path), "%s/tclientd.conf", home);
+	th_write_file(path, text);
+	free(text);
+	return strdup(path);
+}
+
+/* A connection with a given window (<0: lock-step). */
+struct tc_conn *
+th_connect_window(const struct daemon *d, int64_t window)
+{
+	struct tc_options	 o;
+	struct tc_conn		*c;
+	char			 err[600];
+
+	memset(&o, 0, sizeof(o));
+	o.server = d->server;
+	o.home = d->home;
+	o.window = window;
+	if (tc_connect(&o, &c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "connect: %s\n", err);
+		return NULL;
+	}
+	return c;
+}

@@ -28,5 +28,7 @@ int	 th_daemon_stop(struct daemon *);
 int	 th_log_has(const struct daemon *, const char *needle);
 struct tc_conn *th_connect(const struct daemon *, const char *home);
 int	 th_run(const char *cmd, char **out);
+char	*th_conf(const char *home, const char *drives);
+struct tc_conn *th_connect_window(const struct daemon *, int64_t);
 
 #endif
