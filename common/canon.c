@@ -48,6 +48,9 @@ static const struct tc_canon_info canon_ops[] = {
 	{ TC_X_DRVOPTS,	"TCX_DRVOPTS",	0,	"driver options (Linux st option word)" },
 	{ TC_X_CACHE,	"TCX_CACHE",	0,	"enable the drive cache" },
 	{ TC_X_NOCACHE,	"TCX_NOCACHE",	0,	"disable the drive cache" },
+	{ TC_X_NBSF,	"TCX_NBSF",	M,	"back to the start of the file N before" },
+	{ TC_X_GRSZ,	"TCX_GRSZ",	R,	"report the block size" },
+	{ TC_X_FLUSH,	"TCX_FLUSH",	0,	"write buffered data to the medium" },
 };
 
 #undef W

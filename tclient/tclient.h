@@ -75,6 +75,10 @@ enum tc_canon_op {
 	TC_X_DRVOPTS	= 0x1011,	/* driver options, Linux st word */
 	TC_X_CACHE	= 0x1012,
 	TC_X_NOCACHE	= 0x1013,
+	TC_X_NBSF	= 0x1014,	/* back to the start of the file N files
+					   before this one: BSF N+1, FSF 1 */
+	TC_X_GRSZ	= 0x1015,	/* report the block size (0 = variable) */
+	TC_X_FLUSH	= 0x1016,	/* buffered data to the medium, no motion */
 };
 
 /* Canonical drive status.  Numbers the drive does not know are -1. */
@@ -166,6 +170,14 @@ ssize_t	tc_write(struct tc_conn *, const void *, size_t);
  * the platform's own "unsupported" errno.
  */
 int	tc_local_op(struct tc_conn *, int local_op, int64_t count);
+
+/*
+ * The same, for an op that answers with a value (Solaris MTGRSZ, MTTELL:
+ * what the platform's driver leaves in mt_count); *result may be NULL and
+ * is 0 for an op that answers nothing.
+ */
+int	tc_local_op_result(struct tc_conn *, int local_op, int64_t count,
+	    int64_t *result);
 
 /* A canonical operation; *result (may be NULL) receives TC_X_TELL's answer. */
 int	tc_op(struct tc_conn *, int canon_op, int64_t count, int64_t *result);

@@ -182,7 +182,7 @@ send_error(struct session *s, uint32_t id, enum tc_ctx ctx, int err,
 	va_list		 ap;
 
 	memset(&e, 0, sizeof(e));
-	tcerrno(s->srv->tables, err, s->srv->platform, s->platform, ctx, &r);
+	err = server_errno(s->srv, err, s->platform, ctx, &r);
 	e.err = r.err;
 	e.srv_err = err;
 	tc_strlcpy(e.name, r.name ? r.name : "", sizeof(e.name));

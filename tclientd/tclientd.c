@@ -166,6 +166,12 @@ announce(struct server *srv, int fd, const char *portfile)
 
 	log_info("listening on %s (port %d), %zu drive(s), platform %s",
 	    srv->conf->listen, port, srv->ndrives, srv->platform);
+	if (strcmp(srv->platform, srv->drive_platform) != 0)
+		log_warnx("platform %s claimed by TCLIENTD_PLATFORM, for "
+		    "testing: the drives' %s errors are reported as its driver "
+		    "would give them%s", srv->platform, srv->drive_platform,
+		    tables_platform(srv->tables, srv->platform) ? "" :
+		    "; it is not in the tables, so errors pass unmapped");
 	snprintf(text, sizeof(text), "%d\n", port);
 	if (portfile != NULL && write_small(portfile, text) == -1)
 		fatal("%s", portfile);
@@ -261,6 +267,7 @@ main(int argc, char **argv)
 {
 	struct server	 srv;
 	const char	*file = NULL, *listen = NULL, *portfile = NULL;
+	const char	*e;
 	int		 ch, debug = 0, noaction = 0, verbose = 0, fd;
 	char		 err[512];
 
@@ -306,7 +313,9 @@ main(int argc, char **argv)
 	srv.conf = load_config(file, listen, noaction);
 	if (noaction)
 		return check_only(srv.conf);
-	srv.platform = platform_local();
+	srv.drive_platform = platform_local();
+	if ((srv.platform = server_platform(&e)) == NULL)
+		fatalx("%s", e);
 	srv.tables = server_load_tables(srv.conf->tables ? srv.conf->tables :
 	    tables_default_dir());
 	if (srv.tables == NULL)

@@ -252,10 +252,17 @@ struct server {
 	int			 nsessions;
 	struct drive		*drives;
 	size_t			 ndrives;
-	const char		*platform;
+	const char		*platform;	/* announced in HELLO */
+	const char		*drive_platform;	/* this host's: whose
+						   errno the drives give */
 	char			*conffile;	/* NULL: embedded default */
 	int			 stopping;
 };
+
+/* errmap.c */
+const char *server_platform(const char **);
+int	server_errno(const struct server *, int, const char *, enum tc_ctx,
+	    struct tcerrno_res *);
 
 /* server.c */
 int	server_listen(struct server *, char *, size_t);

@@ -194,6 +194,32 @@ op_bsr(struct vtape *v, int64_t n)
 	return -EIO;
 }
 
+/*
+ * MTNBSF (Solaris, the BSDs): MTBSF n+1 then MTFSF 1, to the start of the
+ * file n files back.  Not in st; as Solaris st(4D) does, reaching the
+ * first file is a rewind, not an error, and passing it is EIO at BOT.
+ */
+static int
+op_nbsf(struct vtape *v, int64_t n)
+{
+	int64_t	done;
+	int	r = space_fm(v, -(n + 1), &done);
+
+	if (v->drv_file >= 0)
+		v->drv_file += done;
+	v->eof = ST_NOEOF;
+	if (r == SK_BOT && done == -n) {
+		v->drv_file = v->drv_block = 0;
+		return 0;
+	}
+	if (r != 0) {
+		v->drv_block = 0;
+		return -EIO;
+	}
+	v->drv_block = -1;
+	return op_fsf(v, 1, 1);
+}
+
 /* Not in st: counted like MTFSF and MTBSF. */
 static int
 op_seqfm(struct vtape *v, int64_t n)
@@ -329,6 +355,16 @@ normalize(int *op, int64_t *count)
 	};
 	size_t	i;
 
+	/* Solaris st: a negative MTNBSF count spaces forward over files */
+	if (*op == TC_X_NBSF) {
+		if (*count < -SPACE_MAX || *count >= SPACE_MAX)
+			return -EINVAL;
+		if (*count < 0) {
+			*op = TC_STFSF;
+			*count = -*count;
+		}
+		return 0;
+	}
 	for (i = 0; i < nitems(pairs); i++) {
 		if (*op != pairs[i][0] && *op != pairs[i][1])
 			continue;
@@ -365,12 +401,13 @@ prepare(struct vtape *v, int op, int64_t *count)
 {
 	static const int seek_next[] = { TC_STREW, TC_STOFFL, TC_STRETEN,
 	    TC_STSEOD, TC_X_LOCK, TC_STLOAD, TC_STINSRT, TC_STFSF, TC_X_FSFM,
-	    TC_STRSF, TC_X_BSFM, TC_X_COMPRESSION, TC_X_SEEK };
+	    TC_STRSF, TC_X_BSFM, TC_X_NBSF, TC_X_COMPRESSION, TC_X_SEEK };
 	static const int fm_first[] = { TC_STREW, TC_STOFFL, TC_X_SEEK,
-	    TC_STRSF, TC_X_BSFM };
-	static const int keep_rw[] = { TC_X_NOP, TC_STIOCHGP,
+	    TC_STRSF, TC_X_BSFM, TC_X_NBSF };
+	static const int keep_rw[] = { TC_X_NOP, TC_X_FLUSH, TC_STIOCHGP,
 	    TC_X_SETDENSITY, TC_X_WSM, TC_X_SETPART };
-	int	 back = op == TC_STRSF || op == TC_X_BSFM, r;
+	int	 back = op == TC_STRSF || op == TC_X_BSFM || op == TC_X_NBSF;
+	int	 r;
 
 	if (v->eof == ST_FM_HIT && (back || op == TC_STFSF ||
 	    op == TC_X_FSFM || op == TC_STSEOD)) {
@@ -405,6 +442,8 @@ run(struct vtape *v, int op, int64_t count)
 		return (r = op_fsf(v, count, 0)) != 0 ? r : op_bsf(v, 1, 1);
 	case TC_X_BSFM:
 		return (r = op_bsf(v, count, 0)) != 0 ? r : op_fsf(v, 1, 1);
+	case TC_X_NBSF:
+		return op_nbsf(v, count);
 	case TC_STFSR:
 		return op_fsr(v, count);
 	case TC_STRSR:
@@ -443,6 +482,7 @@ run(struct vtape *v, int op, int64_t count)
 		v->compress = count & 1;
 		return 0;
 	case TC_X_NOP:
+	case TC_X_FLUSH:	/* no drive buffer: the file's is the drive's */
 		return cart_sync(v->cart);
 	case TC_X_LOCK:
 	case TC_X_UNLOCK:
@@ -487,6 +527,10 @@ vt_op(void *p, int op, int64_t count, int64_t *result)
 		if ((r = vt_position(v, &pos)) == 0)
 			*result = (int64_t)pos;
 		return r;
+	case TC_X_GRSZ:
+		/* Solaris MTGRSZ; st has it in MTIOCGET's mt_dsreg */
+		*result = v->block_size;
+		return 0;
 	}
 	if ((r = normalize(&op, &count)) != 0 ||
 	    (r = prepare(v, op, &count)) != 0)

@@ -22,7 +22,9 @@ static const char *cols[NCOL] = {
 /*
  * Per canonical op, each column's local number; -1: the platform has none.
  * From tape-facts.md 2.2 and the headers it cites; MTNBSF is nowhere
- * TCX_BSFM (its count is one off), so BSFM is Linux's alone.
+ * TCX_BSFM (its count is one off), so BSFM is Linux's alone.  MTNBSF is
+ * TCX_NBSF where a driver does it (Solaris st) or no driver exists (macOS);
+ * NetBSD and OpenBSD st refuse it.  MTGRSZ is Solaris's, MTFLUSH OSF/1's.
  */
 static const struct {
 	const char	*canon;
@@ -66,6 +68,9 @@ static const struct {
 	{ "TCX_DRVOPTS",	{ 24, -1, -1,  -1,  -1,  -1,  -1, -1, -1 } },
 	{ "TCX_CACHE",	{ -1, -1,  8,   12,  12,  12, -1, -1,  8 } },
 	{ "TCX_NOCACHE",	{ -1, -1,  9,   13,  13,  13, -1, -1,  9 } },
+	{ "TCX_NBSF",	{ -1, -1, -1,  -1,  -1,   11,  11, -1, -1 } },
+	{ "TCX_GRSZ",	{ -1, -1, -1,  -1,  -1,  -1,   13, -1, -1 } },
+	{ "TCX_FLUSH",	{ -1, -1, -1,  -1,  -1,  -1,  -1, -1,  15 } },
 };
 
 /* Local ops with no canonical form, answered on the client. */
@@ -76,12 +81,11 @@ static const struct {
 	/* st: ENOSYS for MTRESET, MTRAS1-3, MTTELL */
 	{ "linux-*",		{ 0, 14, 15, 16, 23, -1 } },
 	{ "aix-ppc64",		{ 17, -1 } },		/* STDEOF */
+	/* st refuses MTNBSF; early-warning reporting cannot be switched */
 	{ "netbsd-amd64",	{ 11, 17, -1 } },	/* MTNBSF, MTEWARN */
 	{ "openbsd-amd64",	{ 11, -1 } },		/* MTNBSF */
-	{ "darwin-arm64",	{ 11, -1 } },		/* MTNBSF */
-	{ "solaris-amd64",	{ 11, 13, -1 } },	/* MTNBSF, MTGRSZ */
-	/* MTCSE .. MTGTOFF, MTONLINE */
-	{ "osf1-alpha",		{ 10, 11, 12, 13, 14, 15, 16, 17, 21, -1 } },
+	/* MTCSE, MTCLX, MTCLS, MTENAEOT, MTDISEOT, MTGTON, MTGTOFF, MTONLINE */
+	{ "osf1-alpha",		{ 10, 11, 12, 13, 14, 16, 17, 21, -1 } },
 };
 
 static struct tc_tables *

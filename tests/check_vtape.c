@@ -510,6 +510,51 @@ START_TEST(pos_bsfm)
 }
 END_TEST
 
+/* MTNBSF n: MTBSF n+1, MTFSF 1; the first file's start is BOT (Solaris st) */
+START_TEST(pos_nbsf)
+{
+	three_files();
+	ck_assert_int_eq(op(TC_STFSF, 2), 0);
+	ck_assert_int_eq(op(TC_STFSR, 1), 0);
+	ck_assert_int_eq(op(TC_X_NBSF, 0), 0);
+	STATUS(2, 0, ON | TC_ST_EOF);
+	TELL(7);
+	READ_REC(1000, 60, 6);
+	ck_assert_int_eq(op(TC_X_NBSF, 1), 0);
+	STATUS(1, 0, ON | TC_ST_EOF);
+	TELL(4);
+	READ_REC(1000, 40, 4);
+	ck_assert_int_eq(op(TC_X_NBSF, 1), 0);
+	STATUS(0, 0, ON | TC_ST_BOT);
+	TELL(0);
+	ck_assert_int_eq(op(TC_X_NBSF, 1), -EIO);
+	STATUS(0, 0, ON | TC_ST_BOT);
+	TELL(0);
+	ck_assert_int_eq(op(TC_X_NBSF, -2), 0);		/* forward, as MTFSF 2 */
+	STATUS(2, 0, ON | TC_ST_EOF);
+	TELL(7);
+	ck_assert_int_eq(op(TC_X_NBSF, 3), -EIO);
+	STATUS(0, 0, ON | TC_ST_BOT);
+	ck_assert_int_eq(op(TC_X_NBSF, 0x7fffff), -EINVAL);
+}
+END_TEST
+
+/* After writing, the filemark closes the file first: NBSF 0 is its start. */
+START_TEST(pos_nbsf_after_write)
+{
+	three_files();
+	ck_assert_int_eq(op(TC_STSEOD, 1), 0);
+	WRITE_OK(70, 7);
+	WRITE_OK(80, 8);
+	ck_assert_int_eq(op(TC_X_NBSF, 0), 0);
+	STATUS(3, 0, ON | TC_ST_EOF);
+	TELL(9);
+	READ_REC(1000, 70, 7);
+	READ_REC(1000, 80, 8);
+	READ_ERR(1000, 0);
+}
+END_TEST
+
 START_TEST(pos_fsfm)
 {
 	three_files();
@@ -659,6 +704,37 @@ START_TEST(wr_fm_kept_by_nop)
 	ck_assert_int_eq(B->close(d), 0);
 	ck_assert_int_eq(fsize(), 18 + 4);
 	STATUS(1, 0, ON | TC_ST_EOF);
+}
+END_TEST
+
+/* TCX_FLUSH keeps the writing state: close still writes the filemark */
+START_TEST(wr_fm_kept_by_flush)
+{
+	WRITE_OK(10, 1);
+	ck_assert_int_eq(op(TC_X_FLUSH, 0), 0);
+	ck_assert_int_eq(fsize(), 18);
+	WRITE_OK(20, 2);
+	ck_assert_int_eq(B->close(d), 0);
+	ck_assert_int_eq(fsize(), 18 + 28 + 4);
+	STATUS(1, 0, ON | TC_ST_EOF);
+}
+END_TEST
+
+/* Solaris MTGRSZ: the block size, 0 in variable mode; nothing moves */
+START_TEST(wr_grsz)
+{
+	opres = 12345;
+	ck_assert_int_eq(op(TC_X_GRSZ, 0), 0);
+	ck_assert_int_eq(opres, 0);
+	ck_assert_int_eq(op(TC_STIOCHGP, 512), 0);
+	ck_assert_int_eq(op(TC_X_GRSZ, 0), 0);
+	ck_assert_int_eq(opres, 512);
+	WRITE_OK(1024, 1);
+	ck_assert_int_eq(op(TC_X_GRSZ, 0), 0);
+	ck_assert_int_eq(opres, 512);
+	STATUS(0, 2, ON);
+	ck_assert_int_eq(B->close(d), 0);
+	ck_assert_int_eq(fsize(), 2 * (8 + 512) + 4);
 }
 END_TEST
 
@@ -1363,6 +1439,8 @@ vtape_suite(void)
 	tcase_add_test(tc, pos_rewind);
 	tcase_add_test(tc, pos_seek_tell);
 	tcase_add_test(tc, pos_bsfm);
+	tcase_add_test(tc, pos_nbsf);
+	tcase_add_test(tc, pos_nbsf_after_write);
 	tcase_add_test(tc, pos_fsfm);
 	tcase_add_test(tc, pos_negative_counts);
 	tcase_add_test(tc, pos_count_limits);
@@ -1376,6 +1454,8 @@ vtape_suite(void)
 	tcase_add_test(tc, wr_no_fm_after_weof);
 	tcase_add_test(tc, wr_no_fm_after_motion);
 	tcase_add_test(tc, wr_fm_kept_by_nop);
+	tcase_add_test(tc, wr_fm_kept_by_flush);
+	tcase_add_test(tc, wr_grsz);
 	tcase_add_test(tc, wr_rewind_writes_fm);
 	tcase_add_test(tc, wr_bsf_writes_fm);
 	tcase_add_test(tc, wr_close_rewind);
