@@ -159,12 +159,13 @@ enter(int fd, int need)
 		errno = EBADF;
 		return NULL;
 	}
+	pthread_mutex_lock(&h->io);
 	if (h->conn == NULL) {
+		pthread_mutex_unlock(&h->io);
 		pl_put(h);
 		errno = EIO;
 		return NULL;
 	}
-	pthread_mutex_lock(&h->io);
 	return h;
 }
 

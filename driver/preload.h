@@ -34,8 +34,8 @@ struct pl_handle {
 	int		 refs;		/* descriptors and calls in progress */
 	int		 oflags;	/* O_ACCMODE | O_NONBLOCK | O_APPEND */
 	int		 inherited;	/* a forked child's copy: EIO */
-	int		 closed;	/* closed at exit */
 	struct pl_handle *next;		/* all handles, for fork and exit */
+	struct pl_handle *exit_next;	/* those at_exit closes */
 };
 
 /* The C library's calls, for everything that is not a remote drive. */

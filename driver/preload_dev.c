@@ -3,13 +3,17 @@
  * that dups and calls in progress hold, the remote close at the last one,
  * fork and exit.
  */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "client.h"		/* a forked child drops the session: c->dead */
+#include <openssl/ssl.h>
+
+#include "client.h"		/* the session's socket and c->dead */
 #include "preload.h"
 
 static struct pl_handle	*handles;	/* under pl_lock */
@@ -70,14 +74,16 @@ fork_child(void)
 {
 	struct pl_handle	*h;
 
+	struct tc_conn		*c;
+
 	pthread_mutex_unlock(&pl_lock);
 	for (h = handles; h != NULL; h = h->next) {
 		pthread_mutex_init(&h->io, NULL);
 		h->inherited = 1;
-		if (h->conn != NULL) {
-			h->conn->dead = 1;
-			tc_disconnect(h->conn);
+		if ((c = h->conn) != NULL) {
 			h->conn = NULL;
+			c->dead = 1;
+			tc_disconnect(c);
 		}
 	}
 }
@@ -90,19 +96,30 @@ fork_child(void)
 static void
 at_exit(void)
 {
-	struct pl_handle	*h;
+	struct pl_handle	*h, *list = NULL;
+	struct tc_conn		*c;
 
 	pthread_mutex_lock(&pl_lock);
-	for (h = handles; h != NULL; h = h->next) {
-		if (h->conn == NULL || pthread_mutex_trylock(&h->io) != 0)
-			continue;
-		(void)tc_close(h->conn);
-		tc_disconnect(h->conn);
-		h->conn = NULL;
-		h->closed = 1;
-		pthread_mutex_unlock(&h->io);
-	}
+	for (h = handles; h != NULL; h = h->next)
+		if (h->conn != NULL) {
+			h->refs++;
+			h->exit_next = list;
+			list = h;
+		}
 	pthread_mutex_unlock(&pl_lock);
+	while ((h = list) != NULL) {
+		list = h->exit_next;
+		/* a thread still inside a call keeps its drive */
+		if (pthread_mutex_trylock(&h->io) == 0) {
+			if ((c = h->conn) != NULL) {
+				h->conn = NULL;
+				(void)tc_close(c);
+				tc_disconnect(c);
+			}
+			pthread_mutex_unlock(&h->io);
+		}
+		(void)pl_put(h);
+	}
 }
 
 static void
@@ -110,6 +127,25 @@ hooks(void)
 {
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	atexit(at_exit);
+}
+
+/*
+ * The session's socket goes high up, out of the program's way: a shell's
+ * "exec 4>&3" must not land on it.  SSL reads the descriptor from its BIO.
+ */
+static void
+move_socket(struct tc_conn *c)
+{
+	struct rlimit	rl;
+	int		fd;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur < 64 ||
+	    (fd = REAL(fcntl)(c->fd, F_DUPFD_CLOEXEC,
+	    (int)(rl.rlim_cur > 65536 ? 32768 : rl.rlim_cur / 2))) == -1)
+		return;
+	BIO_set_fd(SSL_get_rbio(c->ssl), fd, BIO_NOCLOSE);
+	REAL(close)(c->fd);
+	c->fd = fd;
 }
 
 /* Connect and open; messages for what a tape program would not explain. */
@@ -131,6 +167,7 @@ connect_open(const struct pl_dev *d, int flags)
 		return NULL;
 	}
 	pthread_once(&hooks_once, hooks);
+	move_socket(c);
 	if (tc_open(c, d->drive, flags, d->rewind) < 0) {
 		e = errno;
 		if (e != EBUSY && e != EROFS && e != ENOMEDIUM)

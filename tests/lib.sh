@@ -2,7 +2,7 @@
 # and PASS/FAIL lines.  Source it; call finish at the end.
 set -u
 BIN=${TC_BINDIR:-$(cd "$(dirname "$0")/.." && pwd)/bin}
-TMP=$(mktemp -d "${TC_TESTBIN:-/tmp}/e2e.XXXXXX")
+TMP=$(mktemp -d "${TC_TESTBIN:-/tmp}/e2e.XXXXXX") || exit 1
 PIDS=""
 npass=0
 nfail=0
