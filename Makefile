@@ -188,6 +188,8 @@ install: all
 	install -m 755 $(LIB)/libtclient.so \
 	    $(DESTDIR)$(LIBDIR_I)/libtclient.so.0
 	ln -sf libtclient.so.0 $(DESTDIR)$(LIBDIR_I)/libtclient.so
+	$(if $(PRELOAD_SRC),install -m 755 $(LIB)/libtcpreload.so \
+	    $(DESTDIR)$(LIBDIR_I)/)
 	install -m 644 tclient/tclient.h $(DESTDIR)$(INCDIR_I)/
 	install -m 644 $(TABLES) $(DESTDIR)$(DATADIR_I)/tables/
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(MANDIR_I)/man1/)
@@ -207,6 +209,7 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR_I)/libtclient.a \
 	    $(DESTDIR)$(LIBDIR_I)/libtclient.so \
 	    $(DESTDIR)$(LIBDIR_I)/libtclient.so.0 \
+	    $(DESTDIR)$(LIBDIR_I)/libtcpreload.so \
 	    $(DESTDIR)$(LIBDIR_I)/pkgconfig/tclient.pc \
 	    $(DESTDIR)$(INCDIR_I)/tclient.h
 	rm -rf $(DESTDIR)$(DATADIR_I)
