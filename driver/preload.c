@@ -148,13 +148,14 @@ static struct pl_handle *
 enter(int fd, int need)
 {
 	struct pl_handle	*h;
+	int			 fl;
 
-	if ((h = pl_get(fd)) == NULL) {
+	if ((h = pl_get(fd, &fl)) == NULL) {
 		errno = EBADF;
 		return NULL;
 	}
-	if (need >= 0 && (h->oflags & O_ACCMODE) != O_RDWR &&
-	    (h->oflags & O_ACCMODE) != need) {
+	if (need >= 0 && (fl & O_ACCMODE) != O_RDWR &&
+	    (fl & O_ACCMODE) != need) {
 		pl_put(h);
 		errno = EBADF;
 		return NULL;
@@ -280,7 +281,7 @@ fstat(int fd, struct stat *st)
 	struct pl_handle	*h;
 	int			 r;
 
-	if (pl_slot(fd) == NULL || (h = pl_get(fd)) == NULL)
+	if (pl_slot(fd) == NULL || (h = pl_get(fd, NULL)) == NULL)
 		return REAL(fstat)(fd, st);
 	if ((r = REAL(fstat)(fd, st)) == 0)
 		FAKE_STAT(st, h);
@@ -294,7 +295,7 @@ fstat64(int fd, struct stat64 *st)
 	struct pl_handle	*h;
 	int			 r;
 
-	if (pl_slot(fd) == NULL || (h = pl_get(fd)) == NULL)
+	if (pl_slot(fd) == NULL || (h = pl_get(fd, NULL)) == NULL)
 		return REAL(fstat64)(fd, st);
 	if ((r = REAL(fstat64)(fd, st)) == 0)
 		FAKE_STAT(st, h);
@@ -308,7 +309,7 @@ __fxstat(int ver, int fd, struct stat *st)
 	struct pl_handle	*h;
 	int			 r;
 
-	if (pl_slot(fd) == NULL || (h = pl_get(fd)) == NULL)
+	if (pl_slot(fd) == NULL || (h = pl_get(fd, NULL)) == NULL)
 		return REAL(__fxstat)(ver, fd, st);
 	if ((r = REAL(__fxstat)(ver, fd, st)) == 0)
 		FAKE_STAT(st, h);
@@ -322,7 +323,7 @@ __fxstat64(int ver, int fd, struct stat64 *st)
 	struct pl_handle	*h;
 	int			 r;
 
-	if (pl_slot(fd) == NULL || (h = pl_get(fd)) == NULL)
+	if (pl_slot(fd) == NULL || (h = pl_get(fd, NULL)) == NULL)
 		return REAL(__fxstat64)(ver, fd, st);
 	if ((r = REAL(__fxstat64)(ver, fd, st)) == 0)
 		FAKE_STAT(st, h);

@@ -32,7 +32,8 @@ struct pl_handle {
 	struct tc_conn	*conn;		/* NULL once closed or inherited */
 	const struct pl_dev *dev;
 	int		 refs;		/* descriptors and calls in progress */
-	int		 oflags;	/* O_ACCMODE | O_NONBLOCK | O_APPEND */
+	int		 oflags;	/* O_ACCMODE | O_NONBLOCK | O_APPEND,
+					   under pl_lock */
 	int		 inherited;	/* a forked child's copy: EIO */
 	struct pl_handle *next;		/* all handles, for fork and exit */
 	struct pl_handle *exit_next;	/* those at_exit closes */
@@ -85,7 +86,7 @@ const struct pl_dev *pl_lookup(int, const char *);
 
 /* preload_dev.c */
 int	 pl_open(const struct pl_dev *, int);
-struct pl_handle *pl_get(int);
+struct pl_handle *pl_get(int, int *);
 int	 pl_put(struct pl_handle *);
 int	 pl_close(int);
 int	 pl_dup(int, int, int, int);

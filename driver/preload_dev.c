@@ -229,13 +229,16 @@ pl_open(const struct pl_dev *d, int flags)
 
 /* A reference for one call on fd, or NULL if fd is not a drive. */
 struct pl_handle *
-pl_get(int fd)
+pl_get(int fd, int *oflags)
 {
 	struct pl_handle	*h;
 
 	pthread_mutex_lock(&pl_lock);
-	if ((h = pl_slot(fd)) != NULL)
+	if ((h = pl_slot(fd)) != NULL) {
 		h->refs++;
+		if (oflags != NULL)
+			*oflags = h->oflags;
+	}
 	pthread_mutex_unlock(&pl_lock);
 	return h;
 }
