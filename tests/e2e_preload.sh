@@ -25,6 +25,20 @@ drive tape0 {
 	path tape0.tap
 	allow local-client read-write
 }
+drive small0 {
+	backend vtape
+	path small0.tap
+	capacity 1M
+	early-warning 256K
+	allow local-client read-write
+}
+drive small1 {
+	backend vtape
+	path small1.tap
+	capacity 1M
+	early-warning 256K
+	allow local-client read-write
+}
 drive ro1 {
 	backend vtape
 	path ro1.tap
@@ -34,7 +48,7 @@ drive ro1 {
 CONF
 start_daemon "$TMP/home" "$TMP/tclientd.conf" ||
     { fail "config daemon"; finish; exit 1; }
-export TCLIENT_DEVICES=/dev/tc0=tape0,/dev/tcro=ro1:norewind
+export TCLIENT_DEVICES=/dev/tc0=tape0,/dev/tcro=ro1:norewind,/dev/s0=small0,/dev/s1=small1
 
 # pl CMD... -- run CMD with the driver preloaded
 pl() { env LD_PRELOAD="$PL" "$@"; }
@@ -150,6 +164,38 @@ pl $MT rewind
 expect "tar -b 20 extract" 0 pl tar -b 20 -xf /dev/ntc0 -C "$TMP/out1"
 diff -r "$TMP/src" "$TMP/out1" >/dev/null && [ -L "$TMP/out1/a/link" ] &&
     pass "first archive restored" || fail "first archive differs"
+
+# tar -M: end of medium on a small cartridge, continued on a second
+mkdir -p "$TMP/src3" "$TMP/out4"
+head -c 1200000 /dev/urandom >"$TMP/src3/large"
+expect "tar -M create" 0 pl tar -M -b 20 -cf /dev/s0 -f /dev/s1 -C "$TMP/src3" .
+expect "tar -M extract" 0 pl tar -M -b 20 -xf /dev/s0 -f /dev/s1 -C "$TMP/out4"
+cmp -s "$TMP/src3/large" "$TMP/out4/large" && pass "two volumes restored" ||
+    fail "multi-volume file differs"
+expect "second volume" 0 pl tar -b 20 -tvf /dev/s1
+has "continued on the second" "./large--Continued at byte"
+expect "first volume's records" 0 pl dd if=/dev/s0 of=/dev/null bs=10240
+# 1M cartridge, 256K early warning: the write that enters the zone at
+# 768K (the 77th of 10240) completes, the 78th gets ENOSPC
+n=$(printf '%s\n' "$OUT" | sed -n 's/^\([0-9]*\)+0 records in$/\1/p')
+[ "${n:-0}" -eq 77 ] &&
+    pass "first volume filled to early warning ($n records)" ||
+    fail "first volume has ${n:-no} records"
+
+# mbuffer stops at early warning; --tapeaware goes on to the physical end
+# (the autoloader "false" then ends it; it wants a pipe or file on stdin).  8192-byte records: the 96th ends
+# at 768K; 127 records with their framing fill the 1M cartridge.
+head -c 1500000 /dev/urandom >"$TMP/mb"
+for ta in "" --tapeaware; do
+	pl mt -f /dev/ns1 rewind
+	pl mbuffer $ta -q -o /dev/ns1 -s 8192 -A false <"$TMP/mb" \
+	    >/dev/null 2>&1
+	pl mt -f /dev/ns1 rewind
+	expect "mbuffer ${ta:---notapeaware}: read" 0 pl dd if=/dev/ns1 \
+	    of=/dev/null bs=8192
+	want=96; [ -n "$ta" ] && want=127
+	has "mbuffer ${ta:---notapeaware}: $want records" "$want+0 records in"
+done
 
 # --- cpio
 mkdir -p "$TMP/out3"
