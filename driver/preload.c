@@ -261,6 +261,21 @@ close(int fd)
 	return pl_close(fd);
 }
 
+/* Daemons and spawners close everything: the table must follow. */
+int
+close_range(unsigned first, unsigned last, int flags)
+{
+	return pl_close_range(first, last, flags);
+}
+
+void
+closefrom(int low)
+{
+	if (low < 0)
+		low = 0;
+	pl_closefrom(low);
+}
+
 /*
  * A character device, as st's: major 9, the minor says which entry of
  * TCLIENT_DEVICES and (bit 7) whether it rewinds.  The rest comes from

@@ -71,6 +71,8 @@ struct pl_real {
 	int	(*fcntl64)(int, int, ...);
 	int	(*fsync)(int);
 	int	(*fdatasync)(int);
+	int	(*close_range)(unsigned, unsigned, int);	/* glibc 2.34 */
+	void	(*closefrom)(int);
 };
 extern struct pl_real	pl_real;
 
@@ -91,6 +93,8 @@ int	 pl_put(struct pl_handle *);
 int	 pl_close(int);
 int	 pl_dup(int, int, int, int);
 int	 pl_replaced(int, int, int);
+int	 pl_close_range(unsigned, unsigned, int);
+void	 pl_closefrom(int);
 
 /* preload_fd.c: descriptor -> handle; the lock guards slots and refs */
 extern pthread_mutex_t	pl_lock;
@@ -99,5 +103,7 @@ int	 pl_slot_set(int, struct pl_handle *, int);
 struct pl_handle *pl_slot_clear(int);
 int	 pl_slot_getfd(int);
 void	 pl_slot_setfd(int, int);
+int	 pl_slot_range(unsigned, unsigned, int, struct pl_handle ***,
+	    size_t *);
 
 #endif /* TC_PRELOAD_H */

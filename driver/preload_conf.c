@@ -53,6 +53,9 @@ next(const char *name)
 }
 
 #define FIND(name)	(pl_real.name = (__typeof__(pl_real.name))next(#name))
+/* newer calls: absent from an older C library, whose programs lack them */
+#define FIND_NEW(name)	(pl_real.name = (__typeof__(pl_real.name)) \
+	dlsym(RTLD_NEXT, #name))
 
 /* At load, before the program has threads; again if called before that. */
 __attribute__((__constructor__)) void
@@ -65,6 +68,7 @@ pl_resolve(void)
 	FIND(fstat64); FIND(__fxstat); FIND(__fxstat64); FIND(fstatat);
 	FIND(fstatat64); FIND(lseek); FIND(lseek64); FIND(dup); FIND(dup2);
 	FIND(dup3); FIND(fcntl); FIND(fcntl64); FIND(fsync); FIND(fdatasync);
+	FIND_NEW(close_range); FIND_NEW(closefrom);
 }
 
 /* "//" and "/./" say nothing: /dev//tc0 is /dev/tc0. */

@@ -4,6 +4,7 @@
  * fork and exit.
  */
 #include <sys/resource.h>
+#include <linux/close_range.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -330,4 +331,45 @@ pl_replaced(int oldfd, int newfd, int flags)
 		(void)pl_put(old);
 	errno = e;
 	return fd;
+}
+
+static void
+put_all(struct pl_handle **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		(void)pl_put(v[i]);
+	free(v);
+}
+
+/* close_range and closefrom take the drives in their range along. */
+int
+pl_close_range(unsigned first, unsigned last, int flags)
+{
+	struct pl_handle	**v = NULL;
+	size_t			  n = 0;
+	int			  r, e;
+
+	pthread_mutex_lock(&pl_lock);
+	if ((r = REAL(close_range)(first, last, flags)) == 0)
+		pl_slot_range(first, last, flags & CLOSE_RANGE_CLOEXEC, &v, &n);
+	e = errno;
+	pthread_mutex_unlock(&pl_lock);
+	put_all(v, n);
+	errno = e;
+	return r;
+}
+
+void
+pl_closefrom(int low)
+{
+	struct pl_handle	**v = NULL;
+	size_t			  n = 0;
+
+	pthread_mutex_lock(&pl_lock);
+	REAL(closefrom)(low);
+	pl_slot_range((unsigned)low, ~0u, 0, &v, &n);
+	pthread_mutex_unlock(&pl_lock);
+	put_all(v, n);
 }

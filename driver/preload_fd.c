@@ -82,3 +82,49 @@ pl_slot_setfd(int fd, int flags)
 	atomic_load(&pages[fd / PAGE])->cloexec[fd % PAGE] =
 	    (flags & FD_CLOEXEC) != 0;
 }
+
+/*
+ * With pl_lock held: the drives among descriptors first..last, for
+ * close_range and closefrom.  cloexec: only mark them close-on-exec in the
+ * program's view; otherwise clear them and return their handles in *out
+ * (free(3) it), one entry per descriptor.
+ */
+int
+pl_slot_range(unsigned first, unsigned last, int cloexec,
+    struct pl_handle ***out, size_t *n)
+{
+	struct pl_handle	*h, **v = NULL, **nv;
+	struct page		*p;
+	unsigned		 fd, max = PAGE * NPAGES - 1;
+	size_t			 k = 0, cap = 0;
+
+	for (fd = first; fd <= last && fd <= max; fd++) {
+		if ((p = atomic_load(&pages[fd / PAGE])) == NULL) {
+			fd |= PAGE - 1;		/* the next page */
+			continue;
+		}
+		if ((h = atomic_load(&p->h[fd % PAGE])) == NULL)
+			continue;
+		if (cloexec) {
+			p->cloexec[fd % PAGE] = 1;
+			continue;
+		}
+		if (k == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
+				errno = ENOMEM;
+				break;		/* the rest stay: leaked refs */
+			}
+			v = nv;
+		}
+		atomic_store(&p->h[fd % PAGE], NULL);
+		v[k++] = h;
+	}
+	if (out != NULL)
+		*out = v;
+	else
+		free(v);
+	if (n != NULL)
+		*n = k;
+	return 0;
+}
