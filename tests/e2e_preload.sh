@@ -100,6 +100,9 @@ expect "status without a tape" 0 pl $MT status
 has "DR_OPEN" "DR_OPEN"
 expect "open without a tape" 1 pl dd if=/dev/ntc0 of=/dev/null
 has "ENOMEDIUM at open" "No medium found"
+expect "O_NONBLOCK open without a tape" 1 pl dd if=/dev/ntc0 of=/dev/null \
+    iflag=nonblock
+has "ENOMEDIUM at read" "error reading '/dev/ntc0': No medium found"
 expect "mt load" 0 pl $MT load
 at "loaded at BOT" "0, block number=0"
 
