@@ -140,19 +140,20 @@ static void
 report(void)
 {
 	const struct tt_node	*n;
-	size_t			 i;
+	size_t			 i, max;
 
 	printf("%-17s %-16s %-8s %-9s %-10s %s\n", "NODE", "DRIVE", "BACKEND",
 	    "AT-CLOSE", "ACCESS", "MAX-RECORD");
 	for (i = 0; i < tt.nnodes; i++) {
 		n = &tt.nodes[i];
-		printf("%-17s %-16s %-8s %-9s %-10s %u\n", n->name, n->drive,
+		max = n->max_record < tt.wlimit ? n->max_record : tt.wlimit;
+		printf("%-17s %-16s %-8s %-9s %-10s %zu\n", n->name, n->drive,
 		    n->backend, n->rewind ? "rewind" : "no-rewind",
-		    n->readonly ? "read-only" : "read-write", n->max_record);
+		    n->readonly ? "read-only" : "read-write", max);
 	}
-	printf("tctape: %s: the kernel passes %zu bytes per write request, "
-	    "%zu per read; records up to MAX-RECORD travel whole\n", tt.dir,
-	    tt.wlimit, tt.rlimit);
+	printf("tctape: %s: a write(2) is one record of at most %zu bytes "
+	    "(the largest FUSE request); larger ones fail with EINVAL\n",
+	    tt.dir, tt.wlimit);
 	fflush(stdout);
 }
 
