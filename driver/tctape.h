@@ -17,7 +17,7 @@
 #include "common.h"
 
 #define TT_ROOT_INO	1
-#define TT_REQ_MAX	(1024 * 1024)	/* what we ask the kernel for */
+#define TT_REQ_MAX	TC_FUSE_RECORD	/* what we ask the kernel for */
 #define TT_RELEASE_WAIT	10		/* seconds an open waits for a release */
 
 /* A tape node: DRIVE rewinds at close, nDRIVE does not. */

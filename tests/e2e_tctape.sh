@@ -72,6 +72,8 @@ CONF
 start_daemon "$TMP/home" "$TMP/tclientd.conf" ||
     { fail "config daemon"; finish; exit 1; }
 
+expect "tclient drives" 0 "$BIN/tclient" drives
+has "tclient drives gives the node limit" "through tctape(8) nodes: up to 1048576 bytes per record"
 expect "no server" 2 env TCLIENT_SERVER=127.0.0.1:1 "$TT" -f mount "$TMP"
 has "connect error named" "cannot connect"
 
