@@ -64,6 +64,12 @@ drive bad0 {
 	fail-write 3
 	allow local-client read-write
 }
+drive bad1 {
+	backend vtape
+	path bad1.tap
+	fail-write 5
+	allow local-client read-write
+}
 drive null0 {
 	backend null
 	allow local-client read-write
@@ -91,7 +97,7 @@ done
 [ -e "$MNT/nvtape0" ] && pass "mounted" ||
     { fail "mount: $(cat "$TMP/tctape.log")"; finish; exit 1; }
 OUT=$(ls "$MNT" | tr '\n' ' ')
-has "two nodes per drive" "bad0 nbad0 nnull0 nro0 nsmall null0 nvtape0 ro0 small vtape0"
+has "two nodes per drive" "bad0 bad1 nbad0 nbad1 nnull0 nro0 nsmall null0 nvtape0 ro0 small vtape0"
 OUT=$(cat "$TMP/tctape.log")
 has "node table" "nvtape0           vtape0           vtape    no-rewind read-write 1048576"
 has "limit reported" "a write(2) is one record of at most 1048576 bytes"
@@ -320,9 +326,14 @@ has "EROFS" "Read-only file system"
 OUT=$(mt -f "$MNT/ro0" status)
 has "WR_PROT" "WR_PROT"
 expect "read-only open of it" 0 mt -f "$MNT/ro0" rewind
-# the 3rd write fails on the drive; dd learns it at a later write or close
-expect "write error" 1 dd if=/dev/zero of="$MNT/nbad0" bs=10240 count=5
-has "EIO reaches the program" "Input/output error"
+# writes done behind: the drive fails the 3rd of 3 after dd's write(2)
+# returned; close(2) reports it.  The 5th of 50 fails: a later write does.
+expect "write error at close" 1 dd if=/dev/zero of="$MNT/nbad0" bs=10240 count=3
+has "EIO from close(2)" "closing output file"
+has "EIO at close" "Input/output error"
+expect "write error at a later write" 1 dd if=/dev/zero of="$MNT/nbad1" bs=10240 count=50
+has "EIO from write(2)" "error writing"
+has "EIO at write" "Input/output error"
 
 ## null0, and the nodes in the background (syslog)
 expect "null0 takes 1 MiB records" 0 dd if=/dev/zero of="$MNT/null0" bs=1M count=20
