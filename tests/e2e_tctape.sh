@@ -335,16 +335,18 @@ expect "write error at a later write" 1 dd if=/dev/zero of="$MNT/nbad1" bs=10240
 has "EIO from write(2)" "error writing"
 has "EIO at write" "Input/output error"
 
-## null0, and the nodes in the background (syslog)
 expect "null0 takes 1 MiB records" 0 dd if=/dev/zero of="$MNT/null0" bs=1M count=20
-mkdir "$TMP/mnt2"
-expect "mount in the background" 0 "$TT" mount "$TMP/mnt2"
-expect "node usable at once" 0 mt -f "$TMP/mnt2/nvtape0" status
-expect "unmount" 0 "$TT" unmount "$TMP/mnt2"
-mountpoint -q "$TMP/mnt2" && fail "still mounted" || pass "unmounted"
 
-expect "unmount the first" 0 "$TT" unmount "$MNT"
+## unmount; the nodes again, in the background (syslog)
+expect "unmount" 0 "$TT" unmount "$MNT"
 wait $TPID
 rc=$?
 is "tctape -f exits 0 at unmount" 0 $rc
+mountpoint -q "$MNT" && fail "still mounted" || pass "unmounted"
+mkdir "$TMP/mnt2"
+expect "mount in the background" 0 "$TT" mount "$TMP/mnt2"
+expect "node usable at once" 0 mt -f "$TMP/mnt2/nvtape0" status
+has "where the tape was left" "File number=1, block number=0"
+expect "unmount the second" 0 "$TT" unmount "$TMP/mnt2"
+mountpoint -q "$TMP/mnt2" && fail "second still mounted" || pass "second unmounted"
 finish
