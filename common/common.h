@@ -374,6 +374,10 @@ struct tcerrno_res {
 int	tcerrno(const struct tc_tables *, int err, const char *server,
 	    const char *client, enum tc_ctx, struct tcerrno_res *);
 const char *tcerrno_stepname(enum tcerrno_step);
+/* The pair rule for err in exactly this context, or NULL (no fallbacks). */
+const struct tc_rule *tcerrno_rule(const struct tc_tables *,
+	    const struct tc_platform *server, const struct tc_platform *client,
+	    int err, enum tc_ctx);
 
 /* tls.c -- TLS 1.3 only, mutual authentication, shared by both sides */
 struct ssl_ctx_st;

@@ -367,6 +367,29 @@ START_TEST(rules_never_fire)
 }
 END_TEST
 
+/* Rules that the lookup never chooses: another wins for every pair. */
+START_TEST(rules_shadowed)
+{
+	put_good();
+	put("pairs.rules", "a-x b-y open EROFS EACCES\n"
+	    "a-* b-y open EROFS EIO\n"
+	    "* * open EROFS EACCES\n"
+	    "a-x * write EROFS EACCES\n"
+	    "a-x b-y write EROFS EIO\n"
+	    "a-x b-y * EROFS EIO\n"
+	    "a-x * read EROFS EIO\n");
+	put("z.rules", "a-* b-* open EROFS EACCES\n");
+	expect("%D/pairs.rules:2: rule can never fire: line 1 is chosen "
+	    "instead for every pair it covers",
+	    "%D/pairs.rules:3: rule can never fire: line 1 is chosen "
+	    "instead for every pair it covers",
+	    "%D/pairs.rules:4: rule can never fire: line 5 is chosen "
+	    "instead for every pair it covers",
+	    "%D/z.rules:1: rule can never fire: %D/pairs.rules:1 is chosen "
+	    "instead for every pair it covers", NULL);
+}
+END_TEST
+
 START_TEST(rules_duplicate_and_conflict)
 {
 	put_good();
@@ -380,6 +403,8 @@ START_TEST(rules_duplicate_and_conflict)
 	put("z.rules", "a-x b-y read EROFS EIO\n");
 	expect("%D/pairs.rules:3: duplicate rule (same as line 1)",
 	    "%D/pairs.rules:4: conflicting rule: line 1 maps EROFS to EACCES",
+	    "%D/pairs.rules:5: rule can never fire: line 1 is chosen instead "
+	    "for every pair it covers",
 	    "%D/pairs.rules:7: conflicting rule: line 6 maps EROFS to EIO",
 	    "%D/z.rules:1: conflicting rule: %D/pairs.rules:2 maps EROFS to "
 	    "EACCES", NULL);
@@ -536,6 +561,7 @@ tables_suite(void)
 	tcase_add_test(tc, rules_unknown_names);
 	tcase_add_test(tc, rules_never_fire);
 	tcase_add_test(tc, rules_duplicate_and_conflict);
+	tcase_add_test(tc, rules_shadowed);
 	tcase_add_test(tc, directory_problems);
 	tcase_add_test(tc, file_problems);
 	tcase_add_test(tc, trailing_slash);
