@@ -105,6 +105,9 @@ const struct tc_canon_info *canon_byname(const char *);
 const struct tc_canon_info *canon_all(size_t *);
 
 const char *canon_flagnames(uint32_t, char *, size_t);
+uint32_t canon_flagbyname(const char *);	/* TC_ST_*, or 0 */
+const char *canon_flagname(uint32_t);		/* one flag's name, or NULL */
+#define TC_ST_NFLAGS	11	/* TC_ST_* are bits 0 to 10 */
 
 /* Operation contexts for tcerrno. */
 enum tc_ctx {
@@ -300,6 +303,10 @@ struct tc_platform {
 	size_t		 nops;
 	int		 unsupported;	/* errno for an op it cannot do */
 	int		 unsupported_line;
+	/* "status FLAG BITS": its MTIOCGET status word's bits (mt_gstat)
+	   for each TC_ST_* flag, by bit index; 0: the platform has none */
+	uint32_t	 gstat[TC_ST_NFLAGS];
+	int		 gstat_line[TC_ST_NFLAGS];
 	int		 fallback;	/* errno when nothing maps (EIO) */
 };
 struct tc_rule {
@@ -336,6 +343,9 @@ const struct tc_errent *platform_errbyname(const struct tc_platform *,
 const struct tc_errent *platform_errbynum(const struct tc_platform *, int);
 const struct tc_opent *platform_opbylocal(const struct tc_platform *, int);
 const struct tc_opent *platform_opbycanon(const struct tc_platform *, int);
+int	platform_has_gstat(const struct tc_platform *);
+uint32_t platform_flags(const struct tc_platform *);
+uint32_t platform_gstat(const struct tc_platform *, uint32_t flags);
 
 /* tables_embed.c, generated from tables/ at build time */
 struct tc_embedded {

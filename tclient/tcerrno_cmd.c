@@ -321,6 +321,15 @@ list_platform(const struct tc_platform *p)
 		printf("\t%-16s %4d\t%s\n", o->name, o->local,
 		    ci != NULL ? ci->name : "- (no canonical op)");
 	}
+	if (!platform_has_gstat(p)) {
+		printf("%s: no status word\n", p->id);
+		return;
+	}
+	printf("%s: status word bits (mt_gstat)\n", p->id);
+	for (i = 0; i < TC_ST_NFLAGS; i++)
+		if (p->gstat[i] != 0)
+			printf("\t%-16s 0x%08x\n", canon_flagname(1u << i),
+			    (unsigned)p->gstat[i]);
 }
 
 static int

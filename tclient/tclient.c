@@ -163,6 +163,8 @@ density_name(unsigned code)
 	return "no translation";
 }
 
+static int	platform_status(struct tc_conn *);
+
 /* The mt-st status page, from MTIOCGET as a local st would fill it. */
 static int
 do_status(struct tc_conn *c)
@@ -196,6 +198,30 @@ do_status(struct tc_conn *c)
 		if ((unsigned long)mt.mt_gstat & bits[i].bit)
 			printf(" %s", bits[i].name);
 	printf("\n");
+	if (strcmp(tc_platform(c), platform_local()) != 0 && c->plat != NULL)
+		return platform_status(c);
+	return 0;
+}
+
+/* A declared platform's own status word, from its op table. */
+static int
+platform_status(struct tc_conn *c)
+{
+	struct tc_status st;
+	uint32_t	 word;
+	char		 names[200];
+	int		 r;
+
+	if ((r = tc_local_status(c, &st, &word)) < 0)
+		return r;
+	if (r == 0) {
+		printf("%s: no status word in its tables (tcerrno list %s)\n",
+		    tc_platform(c), tc_platform(c));
+		return 0;
+	}
+	printf("%s status word (mt_gstat) %08x: %s\n", tc_platform(c),
+	    (unsigned)word, canon_flagnames(st.flags & platform_flags(c->plat),
+	    names, sizeof(names)));
 	return 0;
 }
 

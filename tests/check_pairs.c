@@ -7,8 +7,11 @@
  * against linux-x86_64 and aix-ppc64, both ways.  And every local tape
  * operation of every platform, sent through tc_local_op, must reach the
  * daemon as its own canonical operation or fail locally with the
- * platform's "unsupported" errno: never as another operation.
+ * platform's "unsupported" errno: never as another operation.  And the
+ * drive's status in each platform's own status word (tc_local_status).
  */
+#include <sys/mtio.h>
+
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -321,6 +324,58 @@ START_TEST(local_ops_arrive_as_themselves)
 }
 END_TEST
 
+/*
+ * Client platform _i: the drive's status in its own terms.  Linux and
+ * HP-UX have the mt_gstat word (tape-facts.md 2.1: GMT_BOT 0x40000000,
+ * GMT_WR_PROT 0x04000000, GMT_ONLINE 0x01000000, GMT_DR_OPEN 0x00040000,
+ * GMT_IM_REP_EN 0x00010000, and on HP-UX GMT_COMPRESS 0x00100000); the
+ * other platforms have none in the tables.
+ */
+START_TEST(status_in_client_terms)
+{
+	const struct tc_platform *cp;
+	struct tc_conn		*c;
+	struct tc_status	 st;
+	struct mtget		 mt;
+	uint32_t		 word, compress;
+	int			 is_linux, hpux, has;
+
+	start("linux-x86_64");
+	ck_assert_int_lt(_i, (int)T->nplats);
+	cp = &T->plats[_i];
+	is_linux = strncmp(cp->id, "linux-", 6) == 0;
+	hpux = strcmp(cp->id, "hpux-parisc") == 0;
+	has = is_linux || hpux;
+	compress = hpux ? 0x00100000 : 0;
+	c = client(cp->id);
+
+	/* write-protected, at BOT, compression on */
+	ck_assert_int_eq(tc_open(c, "wp", O_RDONLY | O_NONBLOCK, 0), 0);
+	ck_assert_int_eq(tc_op(c, TC_X_COMPRESSION, 1, NULL), 0);
+	word = 0xdeadbeef;
+	ck_assert_int_eq(tc_local_status(c, &st, &word), has);
+	ck_assert_uint_eq(st.flags, TC_ST_BOT | TC_ST_WRPROT | TC_ST_ONLINE |
+	    TC_ST_IMREP | TC_ST_COMPRESS);
+	ck_assert_msg(word == (has ? 0x45010000 | compress : 0),
+	    "%s: status word %08x", cp->id, (unsigned)word);
+	if (is_linux) {
+		/* the same bits as <sys/mtio.h> gives tc_mtiocget */
+		ck_assert_int_eq(tc_mtiocget(c, &mt), 0);
+		ck_assert_uint_eq((uint32_t)mt.mt_gstat, word);
+	}
+	ck_assert_int_eq(tc_close(c), 0);
+
+	/* no cartridge */
+	ck_assert_int_eq(tc_open(c, "nm", O_RDONLY | O_NONBLOCK, 0), 0);
+	ck_assert_int_eq(tc_local_status(c, NULL, &word), has);
+	ck_assert_msg(word == (has ? 0x00050000 : 0), "%s: no medium: %08x",
+	    cp->id, (unsigned)word);
+	ck_assert_int_eq(tc_close(c), 0);
+	tc_disconnect(c);
+	stop();
+}
+END_TEST
+
 static Suite *
 pairs_suite(void)
 {
@@ -338,6 +393,7 @@ pairs_suite(void)
 	suite_add_tcase(s, te);
 	tcase_set_timeout(to, 300);
 	tcase_add_loop_test(to, local_ops_arrive_as_themselves, 0, n);
+	tcase_add_loop_test(to, status_in_client_terms, 0, n);
 	suite_add_tcase(s, to);
 	return s;
 }

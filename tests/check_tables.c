@@ -306,6 +306,59 @@ START_TEST(ops_unsupported)
 }
 END_TEST
 
+/* "status FLAG BITS": each mistake, and the word a good set gives. */
+START_TEST(ops_status)
+{
+	struct tc_tables		*t;
+	const struct tc_platform	*p;
+
+	put_good();
+	put("a-x.ops", "unsupported EPERM\nOPW 1 STWEOF\n"
+	    "status BOT 0x40000000\n"
+	    "status BOT\n"
+	    "status BOOT 0x1\n"
+	    "status EOF 40000000\n"
+	    "status EOF 0x0\n"
+	    "status EOF 0x123456789\n"
+	    "status EOF 0xg\n"
+	    "status BOT 0x2\n"
+	    "status EOF 0x40000001\n"
+	    "status EOF 0x80000000 GMT_EOF\n"
+	    "status WR_PROT 0X04000000\n");
+	expect("%D/a-x.ops:4: expected status FLAG BITS, found 2 fields",
+	    "%D/a-x.ops:5: unknown status flag \"BOOT\": use BOT, EOF, EOT, "
+	    "EOD, WR_PROT, ONLINE, NO_MEDIUM, SM, IM_REP_EN, CLN or COMPRESS",
+	    "%D/a-x.ops:6: status bits \"40000000\" are not a hexadecimal "
+	    "number 0x1..0xffffffff",
+	    "%D/a-x.ops:7: status bits \"0x0\" are not a hexadecimal "
+	    "number 0x1..0xffffffff",
+	    "%D/a-x.ops:8: status bits \"0x123456789\" are not a hexadecimal "
+	    "number 0x1..0xffffffff",
+	    "%D/a-x.ops:9: status bits \"0xg\" are not a hexadecimal "
+	    "number 0x1..0xffffffff",
+	    "%D/a-x.ops:10: duplicate status flag BOT (first at line 3)",
+	    "%D/a-x.ops:11: status bits 0x40000001 of EOF overlap those of BOT "
+	    "at line 3",
+	    "%D/a-x.ops:12: expected status FLAG BITS, found 4 fields", NULL);
+
+	put("a-x.ops", "unsupported EPERM\nOPW 1 STWEOF\n"
+	    "status BOT 0x40000000\nstatus EOF 0x80000000\n"
+	    "status COMPRESS 0x00100000\n");
+	ck_assert_ptr_nonnull(t = tables_load(dir));
+	ck_assert_int_eq(t->ndiags, 0);
+	ck_assert_ptr_nonnull(p = tables_platform(t, "a-x"));
+	ck_assert(platform_has_gstat(p));
+	ck_assert_uint_eq(platform_flags(p), TC_ST_BOT | TC_ST_EOF |
+	    TC_ST_COMPRESS);
+	ck_assert_uint_eq(platform_gstat(p, TC_ST_BOT | TC_ST_WRPROT |
+	    TC_ST_COMPRESS), 0x40100000);
+	ck_assert_uint_eq(platform_gstat(p, TC_ST_WRPROT), 0);
+	ck_assert_int_eq(p->gstat_line[1], 4);	/* TC_ST_EOF is bit 1 */
+	ck_assert(!platform_has_gstat(tables_platform(t, "b-y")));
+	tables_free(t);
+}
+END_TEST
+
 START_TEST(rules_syntax)
 {
 	put_good();
@@ -557,6 +610,7 @@ tables_suite(void)
 	tcase_add_test(tc, missing_eio);
 	tcase_add_test(tc, ops_syntax);
 	tcase_add_test(tc, ops_unsupported);
+	tcase_add_test(tc, ops_status);
 	tcase_add_test(tc, rules_syntax);
 	tcase_add_test(tc, rules_unknown_names);
 	tcase_add_test(tc, rules_never_fire);

@@ -39,6 +39,8 @@ rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 /*
  * a-x and b-y differ like Linux and a BSD: EAGAIN 11 against 35, and b-y
  * keeps EWOULDBLOCK apart (246) as HP-UX does.  c-z has a name of its own.
+ * a-w and d-v give each less specific rule a pair where it wins (a rule
+ * that never wins is an error of the tables).
  */
 static void
 setup(void)
@@ -58,6 +60,10 @@ setup(void)
 	put("b-y.ops", "unsupported EPERM\n");
 	put("c-z.errno", "EIO 8\nEXC 9\nEACCES 13\n");
 	put("c-z.ops", "unsupported EIO\n");
+	put("a-w.errno", "EIO 5\nEROFS 30\nEAGAIN 11\nEWOULDBLOCK 12\n");
+	put("a-w.ops", "unsupported EIO\n");
+	put("d-v.errno", "EIO 5\nEROFS 30\n");
+	put("d-v.ops", "unsupported EIO\n");
 	put("pairs.rules",
 	    "a-x b-y open EROFS EACCES\n"		/* 1 */
 	    "a-x b-y * ENOSPC EIO\n"			/* 2 */
@@ -67,8 +73,8 @@ setup(void)
 	    "a-* b-y write EROFS EBUSY\n"		/* 6 */
 	    "a-x * write EROFS EIO\n"			/* 7 */
 	    "a-x b-* write EROFS ENOSPC\n"		/* 8 */
-	    "a-x b-y read EAGAIN EPERM\n"		/* 9 */
-	    "a-x b-y read EWOULDBLOCK EBUSY\n"		/* 10 */
+	    "a-* b-y read EAGAIN EPERM\n"		/* 9 */
+	    "a-* b-y read EWOULDBLOCK EBUSY\n"		/* 10 */
 	    "a-x * close EROFS EXC\n");			/* 11 */
 	ck_assert_ptr_nonnull(T = tables_load(dir));
 	for (i = 0; i < T->ndiags; i++)
@@ -145,16 +151,28 @@ START_TEST(most_specific_wins)
 	r = look(30, "a-x", "c-z", TC_CTX_WRITE);
 	ck_assert_int_eq(r.rule->line, 7);
 	ck_assert_int_eq(r.err, 8);		/* c-z's EIO */
+	r = look(30, "a-w", "b-y", TC_CTX_WRITE);
+	ck_assert_int_eq(r.rule->line, 6);
+	ck_assert_str_eq(r.name, "EBUSY");
+	r = look(30, "d-v", "b-y", TC_CTX_WRITE);
+	ck_assert_int_eq(r.rule->line, 5);
+	ck_assert_str_eq(r.name, "EPERM");
 }
 END_TEST
 
-/* Equal specificity: the earlier rule (EAGAIN and EWOULDBLOCK are 11). */
+/*
+ * Equal specificity: the earlier rule (EAGAIN and EWOULDBLOCK are 11 on
+ * a-x); on a-w, where they differ, each rule has its own errno.
+ */
 START_TEST(file_order_breaks_ties)
 {
 	struct tcerrno_res	r = look(11, "a-x", "b-y", TC_CTX_READ);
 
 	ck_assert_int_eq(r.rule->line, 9);
 	ck_assert_str_eq(r.name, "EPERM");
+	r = look(12, "a-w", "b-y", TC_CTX_READ);
+	ck_assert_int_eq(r.rule->line, 10);
+	ck_assert_str_eq(r.name, "EBUSY");
 }
 END_TEST
 

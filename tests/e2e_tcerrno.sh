@@ -150,6 +150,17 @@ check list_platform "errno and op tables" \
 	grep -qx "	MTWEOF              5	STWEOF" <<<"$out" &&
 	grep -qx "	MTRESET             0	- (no canonical op)" <<<"$out"'
 
+run "$tcerrno" list --tables "$tables" hpux-parisc
+check list_status_word "a platform's status word" \
+    eval '[ $rc -eq 0 ] && grep -qx "hpux-parisc: status word bits (mt_gstat)" <<<"$out" &&
+	grep -qx "	BOT              0x40000000" <<<"$out" &&
+	grep -qx "	COMPRESS         0x00100000" <<<"$out"'
+
+run "$tcerrno" list --tables "$tables" freebsd-amd64
+check list_no_status_word "a platform without one" \
+    eval '[ $rc -eq 0 ] && [[ $out == *"
+freebsd-amd64: no status word" ]]'
+
 run "$tcerrno" list --tables "$tables"
 check list_all "the platform ids" \
     test "$rc" -eq 0 -a "$out" = "$(cd "$tables" && ls *.errno | sed 's/\.errno$//' | LC_ALL=C sort)"
