@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # e2e_reload.sh -- SIGHUP reloads tclientd's tables atomically: a broken
-# edit is logged as file:line: reason and the old tables stay in force (an
-# errno maps as before); a good edit takes effect for new sessions.  The
-# errno is observed as a client declaring aix-ppc64 sees it, through the
+# edit (tcerrno check and tclientd -n report it) is logged as file:line:
+# reason and the old tables stay in force (an errno maps as before); a
+# good edit takes effect for new sessions.  The errno is observed as a client declaring aix-ppc64 sees it, through the
 # tclient CLI, on a write-protected vtape opened for writing.
 . "$(dirname "$0")/lib.sh"
 D="$BIN/tclientd"
@@ -56,6 +56,9 @@ echo "EBOGUS 99999" >>"$TMP/tables/aix-ppc64.errno"
 nerr=$(wc -l <"$TMP/tables/aix-ppc64.errno")
 expect "tcerrno check sees the breakage" 1 "$BIN/tcerrno" check "$TMP/tables"
 has "check: the rule's line" "$TMP/tables/pairs.rules:$rule: unknown errno name EWRPROTEKT: no platform matching \"aix-ppc64\" has it"
+expect "tclientd -n sees it too" 1 "$D" -n -f "$TMP/tclientd.conf"
+has "-n: the rule's line" "$TMP/tables/pairs.rules:$rule: unknown errno name EWRPROTEKT"
+has "-n: the errno line" "$TMP/tables/aix-ppc64.errno:$nerr: errno number 99999 out of range 1..4095"
 kill -HUP "$DPID"
 wait_log "previous tables stay in force" && pass "broken reload refused" ||
     fail "broken reload not refused"
@@ -74,6 +77,7 @@ rm -rf "$TMP/tables"
 cp -r "$TMP/tables.good" "$TMP/tables"
 sed -i "${rule}s/EWRPROTECT/EROFS/" "$TMP/tables/pairs.rules"
 expect "tcerrno check passes the edit" 0 "$BIN/tcerrno" check "$TMP/tables"
+expect "tclientd -n passes it" 0 "$D" -n -f "$TMP/tclientd.conf"
 
 kill -HUP "$DPID"
 wait_log "reload: tables loaded from $TMP/tables" && pass "good reload logged" ||
