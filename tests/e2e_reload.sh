@@ -2,8 +2,9 @@
 # e2e_reload.sh -- SIGHUP reloads tclientd's tables atomically: a broken
 # edit (tcerrno check and tclientd -n report it) is logged as file:line:
 # reason and the old tables stay in force (an errno maps as before); a
-# good edit takes effect for new sessions.  The errno is observed as a client declaring aix-ppc64 sees it, through the
-# tclient CLI, on a write-protected vtape opened for writing.
+# good edit takes effect for new sessions.  The errno is observed as a
+# client declaring aix-ppc64 sees it, through the tclient CLI, on a
+# write-protected vtape opened for writing.
 . "$(dirname "$0")/lib.sh"
 D="$BIN/tclientd"
 T="$BIN/tclient"
