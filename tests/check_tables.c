@@ -493,6 +493,16 @@ START_TEST(file_problems)
 	    "%D/c-z.errno:0: not a regular file",
 	    "%D/pairs.rules:1: unknown errno name EACCES: no platform "
 	    "matching \"b-y\" has it", NULL);
+
+	/* a file that cannot be opened: a dangling symbolic link */
+	put_good();
+	snprintf(path, sizeof(path), "%s/c-z.errno", dir);
+	ck_assert_int_eq(rmdir(path), 0);
+	snprintf(path, sizeof(path), "%s/a-x.ops", dir);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(symlink("/nonexistent/a-x.ops", path), 0);
+	expect("%D/a-x.errno:0: no a-x.ops for this platform",
+	    "%D/a-x.ops:0: cannot read: No such file or directory", NULL);
 }
 END_TEST
 
