@@ -269,8 +269,8 @@ main(int argc, char **argv)
 	const char	*file = NULL, *listen = NULL, *portfile = NULL;
 	const char	*e;
 	int		 ch, debug = 0, noaction = 0, verbose = 0, fd;
+	sigset_t	 sigs, osigs;
 	char		 err[512];
-	sigset_t	 sigs;
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0)
 		usage(stdout, 0);
@@ -328,12 +328,16 @@ main(int argc, char **argv)
 	setup_drives(&srv);
 	if ((fd = server_listen(&srv, err, sizeof(err))) == -1)
 		fatalx("%s", err);
-	/* a SIGTERM right after the port is announced waits for the loop */
+	/*
+	 * Whoever reads the port file may signal us at once: hold the
+	 * signals until the loop watches them, so none finds the default
+	 * action.
+	 */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
-	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	sigprocmask(SIG_BLOCK, &sigs, &osigs);
 	announce(&srv, fd, portfile);
 
 	if (!debug) {
@@ -342,7 +346,7 @@ main(int argc, char **argv)
 		log_init(0, verbose, "tclientd");
 	}
 	setup_loop(&srv, fd);
-	sigprocmask(SIG_UNBLOCK, &sigs, NULL);
+	sigprocmask(SIG_SETMASK, &osigs, NULL);
 	event_base_loop(srv.base, EVLOOP_NO_EXIT_ON_EMPTY);
 	if (!srv.stopping)
 		fatalx("exited event loop");
