@@ -270,10 +270,11 @@ env LD_PRELOAD="$PL" dd iflag=fullblock bs=4096 of=/dev/ntc0 \
 KPID=$!
 exec 8>"$TMP/kfifo"
 cat "$TMP/k" >&8
-# dd is back in read(0) once its tenth write() has returned
+# dd is back in read(0) once its tenth write() has returned, and the
+# cartridge holds exactly ten framed records (no filemark yet)
 for i in $(seq 1 1000); do
 	[ "$(cut -d' ' -f1,2 /proc/$KPID/syscall 2>/dev/null)" = "0 0x0" ] &&
-	    [ "$(stat -c %s "$TMP/tape0.tap")" -ge 41040 ] && break
+	    [ "$(stat -c %s "$TMP/tape0.tap")" -eq 41040 ] && break
 	sleep 0.01
 done
 kill -9 $KPID
@@ -290,6 +291,34 @@ expect "killed writer's records" 0 pl dd if=/dev/ntc0 of="$TMP/kb" bs=8192
 has "ten whole records" "0+10 records in"
 cmp -s "$TMP/k" "$TMP/kb" && pass "killed writer's bytes" ||
     fail "killed writer's bytes differ"
+
+# the rewinding node: the close the daemon does for a killed program
+# writes the filemark and rewinds
+pl $MT rewind
+printf 'r1r2' >"$TMP/k2"
+env LD_PRELOAD="$PL" dd iflag=fullblock bs=2 of=/dev/tc0 \
+    <"$TMP/kfifo" 2>/dev/null &
+KPID=$!
+exec 8>"$TMP/kfifo"
+cat "$TMP/k2" >&8
+for i in $(seq 1 1000); do
+	[ "$(cut -d' ' -f1,2 /proc/$KPID/syscall 2>/dev/null)" = "0 0x0" ] &&
+	    [ "$(stat -c %s "$TMP/tape0.tap")" -eq 20 ] && break
+	sleep 0.01
+done
+kill -9 $KPID
+wait $KPID 2>/dev/null
+exec 8>&-
+for i in $(seq 1 500); do
+	pl $MT status >/dev/null 2>&1 && break
+	sleep 0.02
+done
+at "killed writer on tc0: rewound" "0, block number=0"
+expect "killed tc0 writer's records" 0 pl dd if=/dev/ntc0 of="$TMP/k2b" bs=64
+has "two records" "0+2 records in"
+cmp -s "$TMP/k2" "$TMP/k2b" && pass "killed tc0 writer's bytes" ||
+    fail "killed tc0 writer's bytes differ"
+at "then its filemark" "1, block number=0"
 
 # kill -9 while streaming: a prefix of whole records, then a filemark
 head -c 8388608 /dev/urandom >"$TMP/s"
