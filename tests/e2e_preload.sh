@@ -277,6 +277,9 @@ for i in $(seq 1 1000); do
 	    [ "$(stat -c %s "$TMP/tape0.tap")" -eq 41040 ] && break
 	sleep 0.01
 done
+[ "$(stat -c %s "$TMP/tape0.tap")" -eq 41040 ] &&
+    pass "ten records on the cartridge when write() returned" ||
+    fail "cartridge holds $(stat -c %s "$TMP/tape0.tap") bytes"
 kill -9 $KPID
 wait $KPID 2>/dev/null
 exec 8>&-
@@ -306,6 +309,9 @@ for i in $(seq 1 1000); do
 	    [ "$(stat -c %s "$TMP/tape0.tap")" -eq 20 ] && break
 	sleep 0.01
 done
+[ "$(stat -c %s "$TMP/tape0.tap")" -eq 20 ] &&
+    pass "two records on the cartridge" ||
+    fail "cartridge holds $(stat -c %s "$TMP/tape0.tap") bytes"
 kill -9 $KPID
 wait $KPID 2>/dev/null
 exec 8>&-
