@@ -217,6 +217,35 @@ socat_rate() {
 	    'BEGIN { printf "%.1f", b / (z - a) / 1e6 }')"
 }
 
+# socat_par KEY N -- N raw TLS streams at once into one forking receiver:
+# what 64 sessions cost without tclient, for comparison
+socat_par() {
+	local key=$1 n=$2 port lp t0 t1 i pids=""
+	port=$(free_port)
+	socat -u -b $K256 "OPENSSL-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork,$TLS_SRV" \
+	    OPEN:/dev/null 2>>"$W/socat.err" &
+	lp=$!
+	for i in $(seq 1 100); do
+		ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
+		sleep 0.01
+	done
+	t0=$(now)
+	for i in $(seq 1 $n); do
+		head -c $((BYTES / n)) /dev/zero | socat -u -b $K256 - \
+		    "OPENSSL:127.0.0.1:$port,$TLS_CLI" 2>>"$W/socat.err" &
+		pids="$pids $!"
+	done
+	wait $pids
+	for i in $(seq 1 500); do	# the receivers drain what is left
+		pgrep -P $lp >/dev/null || break
+		sleep 0.01
+	done
+	t1=$(now)
+	kill $lp 2>/dev/null; wait $lp 2>/dev/null
+	add "$key" "$(awk -v b="$BYTES" -v a="$t0" -v z="$t1" \
+	    'BEGIN { printf "%.1f", b / (z - a) / 1e6 }')"
+}
+
 cpu_of() { awk '{ print $14 + $15 }' /proc/$1/stat; }	# clock ticks
 HZ=$(getconf CLK_TCK)
 
@@ -232,14 +261,15 @@ cpu_rec() {
 	add "cpud_$1" "$(awk -v r=$3 -v a=$6 -v z=$7 -v hz=$HZ 'BEGIN { printf "%.2f", (z - a) / hz * 1e6 / r }')"
 }
 
+TLS_SRV="cert=$W/home/server.pem,key=$W/home/server.key,cafile=$W/home/ca.pem,verify=1"
+TLS_CLI="cert=$W/home/client.pem,key=$W/home/client.key,cafile=$W/home/ca.pem,commonname=localhost"
 echo "bench: $MB MiB per stream, $REPS repetitions, in $W" >&2
 for rep in $(seq 1 $REPS); do
 	echo "bench: repetition $rep of $REPS" >&2
 	if [ $HAVE_SOCAT -eq 1 ]; then
 		socat_rate tcp TCP-LISTEN TCP "" ""
-		socat_rate tls OPENSSL-LISTEN OPENSSL \
-		    ",cert=$W/home/server.pem,key=$W/home/server.key,cafile=$W/home/ca.pem,verify=1" \
-		    ",cert=$W/home/client.pem,key=$W/home/client.key,cafile=$W/home/ca.pem,commonname=localhost"
+		socat_rate tls OPENSSL-LISTEN OPENSSL ",$TLS_SRV" ",$TLS_CLI"
+		socat_par tls64 64
 	fi
 	for b in $K256 $K64; do
 		rate "w_null_$b" $BYTES "head -c $BYTES /dev/zero | '$T' -f null0 write -b $b"
@@ -330,6 +360,7 @@ fi
 row par1 "aggregate, 1 session (tcbench par 1)"
 row par16 "aggregate, 16 sessions on 16 null drives"
 row par64 "aggregate, 64 sessions on 64 null drives"
+[ $HAVE_SOCAT -eq 1 ] && row tls64 "raw TLS, 64 socat streams at once (reference)"
 {
 	echo
 	printf '| %-46s | %9s | %9s |\n' "latency, CPU, memory" best median
@@ -394,6 +425,7 @@ limit "tclientd peak RSS, 16 sessions, MiB" \
 	echo "Also, for reference: tclient 64K records / raw TLS" \
 	    "write $(awk -v x="$(best w_null_$K64 max)" -v y="$(best tls max)" 'BEGIN { if (y + 0 > 0) printf "%.2f", x / y; else print "-" }')," \
 	    "read $(awk -v x="$(best r_null_$K64 max)" -v y="$(best tls max)" 'BEGIN { if (y + 0 > 0) printf "%.2f", x / y; else print "-" }');" \
+	    "raw TLS 64 streams / 1 stream $(awk -v x="$(best tls64 max)" -v y="$(best tls max)" 'BEGIN { if (y + 0 > 0) printf "%.2f", x / y; else print "-" }');" \
 	    "tar | tclient / tar to rmt $(awk -v x="$(best w_tartc max)" -v y="$(best w_rmt max)" 'BEGIN { if (y + 0 > 0) printf "%.2f", x / y; else print "-" }')."
 } >>"$RES"
 
