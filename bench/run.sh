@@ -3,8 +3,8 @@
 # loopback, in one run.  Prints a table, ratios and PASS/MISS per target,
 # and rewrites the generated part of docs/PERFORMANCE.md.
 #
-#   BENCH_MB=1024     bytes per streaming measurement, in MiB
-#   BENCH_REPS=3      repetitions (interleaved); best and median reported
+#   BENCH_MB=512      bytes per streaming measurement, in MiB
+#   BENCH_REPS=5      repetitions (interleaved); best and median reported
 #   BENCH_DOC=FILE    where to write the figures (docs/PERFORMANCE.md)
 #
 # Everything runs on 127.0.0.1 with its state in a private directory on
@@ -14,8 +14,8 @@ set -u
 SRC=${TC_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 BIN=${TC_BINDIR:-$SRC/bin}
 BB=${TC_BENCHBIN:-$SRC/obj/bench}
-MB=${BENCH_MB:-1024}
-REPS=${BENCH_REPS:-3}
+MB=${BENCH_MB:-512}
+REPS=${BENCH_REPS:-5}
 DOC=${BENCH_DOC:-$SRC/docs/PERFORMANCE.md}
 BYTES=$((MB * 1048576))
 K256=262144
@@ -187,6 +187,7 @@ add() { R[$1]="${R[$1]:-} $2"; }
 rate() {
 	local key=$1 bytes=$2 t0 t1
 	shift 2
+	cpu_mark
 	t0=$(now)
 	if ! bash -c "$*" >/dev/null 2>"$W/err"; then
 		note "$key failed: $(head -3 "$W/err")"
@@ -195,6 +196,31 @@ rate() {
 	t1=$(now)
 	add "$key" "$(awk -v b="$bytes" -v a="$t0" -v z="$t1" \
 	    'BEGIN { printf "%.1f", b / (z - a) / 1e6 }')"
+	cpu_add "$key" "$bytes"
+}
+
+# CPU of the whole path, in ms per GiB moved: every process this script
+# ran and waited for (bash's times), tclientd (all its threads), and the
+# private sshd's sessions with their rmt (its children's times).
+HZ=$(getconf CLK_TCK)
+cpu_now() {
+	local kids daemon=0 sshd=0
+	times >"$W/times"
+	kids=$(awk 'NR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/)
+	    printf "%d", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000 }' "$W/times")
+	[ -r /proc/$DPID/stat ] &&
+	    daemon=$(awk -v hz=$HZ '{ printf "%d", ($14 + $15) * 1000 / hz }' /proc/$DPID/stat)
+	[ -n "${SSHPID:-}" ] && [ -r /proc/$SSHPID/stat ] &&
+	    sshd=$(awk -v hz=$HZ '{ printf "%d", ($16 + $17) * 1000 / hz }' /proc/$SSHPID/stat)
+	CPU_NOW=$((kids + daemon + sshd))
+}
+# (times must run in this shell, not in a $(...) subshell)
+cpu_mark() { cpu_now; CPU0=$CPU_NOW; }
+cpu_add() {	# cpu_add KEY BYTES
+	sleep 0.05	# sshd reaps its session
+	cpu_now
+	add "cpu_$1" "$(awk -v a=$CPU0 -v z=$CPU_NOW -v b=$2 \
+	    'BEGIN { printf "%d", (z - a) * 1073741824 / b }')"
 }
 
 # socat ceilings: a receiver to /dev/null, a sender from /dev/zero
@@ -208,6 +234,7 @@ socat_rate() {
 		ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port " && break
 		sleep 0.01
 	done
+	cpu_mark
 	t0=$(now)
 	head -c $BYTES /dev/zero | socat -u -b $K256 - \
 	    "$cproto:127.0.0.1:$port$5" 2>>"$W/socat.err"
@@ -215,6 +242,7 @@ socat_rate() {
 	t1=$(now)
 	add "$key" "$(awk -v b="$BYTES" -v a="$t0" -v z="$t1" \
 	    'BEGIN { printf "%.1f", b / (z - a) / 1e6 }')"
+	cpu_add "$key" $BYTES
 }
 
 # socat_par KEY N -- N raw TLS streams at once into one forking receiver:
@@ -247,7 +275,6 @@ socat_par() {
 }
 
 cpu_of() { awk '{ print $14 + $15 }' /proc/$1/stat; }	# clock ticks
-HZ=$(getconf CLK_TCK)
 
 # cpu_rec KEY RECSIZE BYTES -- µs of CPU per record, client and daemon
 cpu_rec() {
@@ -376,6 +403,18 @@ lrow() {	# lrow KEY LABEL
 }
 lrow p50 "status round trip p50, us"
 lrow p99 "status round trip p99, us"
+crow() {	# crow KEY LABEL
+	local s
+	[ -z "${R[cpu_$1]:-}" ] && return
+	s=$(stat "cpu_$1" min)
+	printf '| %-46s | %9s | %9s |\n' "$2" ${s% *} ${s#* } >>"$TABLE"
+}
+crow tcp "CPU ms per GiB, all processes: plain TCP"
+crow tls "CPU ms per GiB, all processes: raw TLS"
+crow w_null_$K256 "CPU ms per GiB: tclient write null0 256K"
+crow r_null_$K256 "CPU ms per GiB: tclient read null0 256K"
+crow w_rmt "CPU ms per GiB: tar to rmt over ssh"
+crow r_rmt "CPU ms per GiB: tar from rmt over ssh"
 for k in 256k 64k 4k; do
 	lrow "cpuc_$k" "client CPU per $k record, us"
 	lrow "cpud_$k" "tclientd CPU per $k record, us"
