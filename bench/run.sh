@@ -26,6 +26,11 @@ note() { echo "bench: $*" >&2; }
 
 [ -x "$BIN/tclientd" ] && [ -x "$BIN/tclient" ] || die "no programs in $BIN; run make first"
 [ -x "$BB/tcbench" ] || die "no $BB/tcbench; run make bench"
+# a sanitizer build measures the sanitizers: keep its figures out of docs/
+if nm "$BIN/tclientd" 2>/dev/null | grep -q __asan_init; then
+	note "an ASan build: its figures say nothing about speed"
+	[ -n "${BENCH_DOC:-}" ] || DOC=""
+fi
 
 # --- what the peers need -------------------------------------------------
 # socat for the TLS and TCP ceilings; sshd for rmt over ssh (tar's own rmt
@@ -490,6 +495,11 @@ echo
 cat "$RES"
 
 # --- docs/PERFORMANCE.md: the generated part, then the hand-written part ---
+if [ -z "$DOC" ]; then
+	echo
+	echo "bench: $SRC/docs/PERFORMANCE.md left alone (set BENCH_DOC to write one)"
+	exit 0
+fi
 MARK='<!-- Everything below this line is written by hand; bench/run.sh keeps it. -->'
 tail=""
 [ -f "$DOC" ] && grep -qF "$MARK" "$DOC" && tail=$(sed -n "/^$MARK\$/,\$p" "$DOC" | sed 1d)
