@@ -39,8 +39,8 @@ fi
 need_pkgs=""
 command -v socat >/dev/null || need_pkgs="$need_pkgs socat"
 [ -x /usr/sbin/sshd ] || need_pkgs="$need_pkgs openssh-server"
-command -v ssh >/dev/null || need_pkgs="$need_pkgs openssh-client"
-command -v ssh-keygen >/dev/null || need_pkgs="$need_pkgs openssh-client"
+command -v ssh >/dev/null && command -v ssh-keygen >/dev/null ||
+    need_pkgs="$need_pkgs openssh-client"
 if [ -n "$need_pkgs" ]; then
 	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
 		note "installing$need_pkgs"
@@ -147,7 +147,7 @@ EOF
 	# tar runs --rsh-command without arguments: a wrapper carries them
 	cat >"$W/ssh/rsh" <<EOF
 #!/bin/sh
-exec /usr/bin/ssh -p $SSHPORT -i $W/ssh/id -o IdentitiesOnly=yes \\
+exec /usr/bin/ssh -F /dev/null -p $SSHPORT -i $W/ssh/id -o IdentitiesOnly=yes \\
     -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \\
     -o BatchMode=yes -o LogLevel=ERROR "\$@"
 EOF
