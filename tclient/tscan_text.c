@@ -80,6 +80,10 @@ drive_lines(FILE *fp, const struct scan *s)
 	fprintf(fp, "%s\n", s->rewind ? "; scanned from the beginning" : "");
 	fprintf(fp, LABEL "up to %u bytes%s\n", "reads", s->readsize,
 	    s->mode_changed ? ", in variable mode for the scan" : "");
+	if (s->verbose)
+		fprintf(fp, LABEL "first %u bytes; %" PRIu64 " record(s) "
+		    "longer than that read again whole\n", "buffer",
+		    s->bufstart, s->rereads);
 	if (s->relative)
 		fprintf(fp, LABEL "count from where the scan started (the "
 		    "drive did not know its file number)\n", "file numbers");
