@@ -201,7 +201,7 @@ run(struct tc_conn *c, struct scan *s)
 	if (s->restore_note[0])
 		fprintf(stderr, "tscan: %s: %s\n", s->drive, s->restore_note);
 	ok = s->end != END_INTR && s->end != END_ERROR && s->end != END_NONE;
-	if (s->restored && (!ok || s->verbose))
+	if (s->noted && s->restored && (!ok || s->verbose))
 		tell_restored(s);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		fprintf(stderr, "tscan: standard output: %s\n",

@@ -66,6 +66,8 @@ drive_lines(FILE *fp, const struct scan *s)
 	    density_name(s->start.density));
 	fprintf(fp, LABEL "%s\n", "compression",
 	    (s->start.flags & TC_ST_COMPRESS) ? "on" : "off");
+	if (!s->noted)
+		return;		/* the scan did not start */
 	fprintf(fp, LABEL "file ", "started at");
 	if (s->start.fileno >= 0)
 		fprintf(fp, "%" PRId64, s->start.fileno);
@@ -205,7 +207,8 @@ end_line(FILE *fp, const struct scan *s)
 		fputs("end of data\n", fp);
 		break;
 	case END_FILES:
-		fprintf(fp, "stopped after %zu files (--files)\n", s->nfiles);
+		fprintf(fp, "stopped after %zu file%s (--files)\n", s->nfiles,
+		    s->nfiles == 1 ? "" : "s");
 		break;
 	case END_INTR:
 		fputs("interrupted\n", fp);
@@ -274,6 +277,8 @@ out_text(FILE *fp, const struct scan *s)
 	enum ts_layout	l;
 
 	drive_lines(fp, s);
+	if (!s->noted)
+		return;
 	fputc('\n', fp);
 	if (s->nfiles > 0)
 		file_table(fp, s);
