@@ -164,10 +164,16 @@ open_drive(struct tc_conn *c, struct scan *s)
 static void
 tell_restored(const struct scan *s)
 {
-	fprintf(stderr, "tscan: %s: put back at file %lld, record %lld",
-	    s->drive, (long long)s->start.fileno, (long long)s->start.blkno);
+	fprintf(stderr, "tscan: %s: put back at ", s->drive);
+	if (s->start.fileno >= 0 && s->start.blkno >= 0)
+		fprintf(stderr, "file %lld, record %lld%s",
+		    (long long)s->start.fileno, (long long)s->start.blkno,
+		    s->start_pos_ok ? ", " : "");
+	else if (s->start.fileno >= 0)
+		fprintf(stderr, "the end of file %lld%s",
+		    (long long)s->start.fileno, s->start_pos_ok ? ", " : "");
 	if (s->start_pos_ok)
-		fprintf(stderr, " (block address %llu)",
+		fprintf(stderr, "block address %llu",
 		    (unsigned long long)s->start_pos);
 	if (s->start.blksize)
 		fprintf(stderr, ", in fixed %u-byte mode\n", s->start.blksize);

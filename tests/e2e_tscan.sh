@@ -8,11 +8,12 @@ T="$BIN/tclient"
 S="$BIN/tscan"
 
 # where -- "file F block B size Z at A" from tclient status and tell
+DRV=vtape0
 where() {
-	"$T" -f vtape0 status | sed -n \
+	"$T" -f $DRV status | sed -n \
 	    -e 's/^File number=\(-*[0-9]*\), block number=\(-*[0-9]*\),.*/file \1 block \2/p' \
 	    -e 's/^Tape block size \([0-9]*\) bytes.*/size \1/p' | tr '\n' ' '
-	"$T" -f vtape0 tell | sed -n 's/^At block \([0-9]*\)\./at \1/p'
+	"$T" -f $DRV tell | sed -n 's/^At block \([0-9]*\)\./at \1/p'
 }
 
 # same_place NAME BEFORE -- the drive is where BEFORE says
@@ -338,5 +339,42 @@ grep -q "could not be put back" "$TMP/err" && pass "server gone: said" ||
     fail "server gone: $(cat "$TMP/err")"
 expect "no server" 2 "$S" -f vtape0
 has "no server: what to do" "start the server with: tclientd"
+
+# --- records larger than the drive's largest block ---------------------
+# written with the default limits, read where the drive takes 1000 bytes
+cp "$TMP/home/ca.pem" "$TMP/home/server.pem" "$TMP/home/server.key" "$TMP/"
+conf() {
+	cat >"$TMP/big.conf" <<CONF
+listen 127.0.0.1:0
+ca ca.pem
+certificate server.pem
+key server.key
+drive big {
+	backend vtape
+	path big.tap
+	$1
+	allow local-client read-write
+}
+CONF
+}
+DRV=big
+conf ""
+start_daemon "$TMP/home" "$TMP/big.conf" || fail "daemon with big.conf"
+head -c 6000 /dev/urandom | "$T" -f big write -b 2000
+printf abc | "$T" -f big write
+stop_daemon
+conf "block-limits 1 1000"
+start_daemon "$TMP/home" "$TMP/big.conf" || fail "daemon with block-limits"
+before=$(where)
+scan_json "records too long" 0 --rewind -f big
+jtrue "too long: counted, size unknown" '.read_size == 1000 and
+    .block_limits.max == 1000 and
+    (.files[0] | .records == 3 and .unknown_size == 3 and .bytes == 0 and
+    .sizes == {} and .layout == "unknown") and
+    (.files[1] | .records == 1 and .sizes == {"3": 1} and .unknown_size == 0)'
+same_place "records too long" "$before"
+expect "records too long, text" 0 "$S" --rewind -f big
+has "too long: said" "   0        3      0    -    -  unknown (3 larger than 1000 bytes)"
+stop_daemon
 
 finish
