@@ -117,7 +117,10 @@ layout_cell(char *buf, size_t len, const struct scan *s,
 	enum ts_layout	l = file_layout(f, &block);
 	int		n = 0;
 
-	if (l == L_FIXED && f->min < block)
+	if (l == L_EMPTY && f->first != 0)
+		/* begun inside a file, at its end: not an empty file */
+		snprintf(buf, len, "no records after the start");
+	else if (l == L_FIXED && f->min < block)
 		snprintf(buf, len, "fixed %u, last %u", block, f->min);
 	else if (l == L_FIXED)
 		snprintf(buf, len, "fixed %u", block);
@@ -125,7 +128,7 @@ layout_cell(char *buf, size_t len, const struct scan *s,
 		snprintf(buf, len, "%s", layout_name(l));
 	if (f->first > 0)
 		add_note(buf, len, &n, "from record %" PRId64, f->first);
-	else if (f->first < 0)
+	else if (f->first < 0 && f->records > 0)
 		add_note(buf, len, &n, "from an unknown record");
 	if (f->skipped)
 		add_note(buf, len, &n, "first %" PRIu64 " records", f->records);

@@ -184,6 +184,17 @@ scan_json "from the empty file" 0 -f vtape0
 jtrue "empty file then the last" '[.files[] | [.file, .records]] == [[3, 0], [4, 2]]'
 same_place "from the empty file" "$before"
 
+# before the filemark that ends file 1: nothing of file 1 is left
+"$T" -f vtape0 rewind; "$T" -f vtape0 fsf 2; "$T" -f vtape0 bsf 1
+before=$(where)
+[ "$before" = "file 1 block -1 size 0 at 19" ] && pass "before a filemark" ||
+    fail "at $before"
+expect "scan from before a filemark" 0 "$S" -f vtape0
+has "the rest of file 1" "started at    file 1, record unknown, block address 19"
+has "the rest of file 1 empty" "   1        0      0    -     -  no records after the start
+   2        7   5001    1  1000  variable"
+same_place "from before a filemark" "$before"
+
 # at end of data: nothing to scan
 "$T" -f vtape0 eod
 before=$(where)
