@@ -105,6 +105,7 @@ const struct tc_canon_info *canon_byname(const char *);
 const struct tc_canon_info *canon_all(size_t *);
 
 const char *canon_flagnames(uint32_t, char *, size_t);
+const char *canon_density(unsigned);
 
 /* Operation contexts for tcerrno. */
 enum tc_ctx {

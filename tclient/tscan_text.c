@@ -23,23 +23,6 @@ struct row {
 };
 
 static const char *
-density_name(unsigned code)
-{
-	static const struct { unsigned code; const char *name; } d[] = {
-		{ 0x00, "default" }, { 0x40, "LTO-1" }, { 0x42, "LTO-2" },
-		{ 0x44, "LTO-3" }, { 0x46, "LTO-4" }, { 0x58, "LTO-5" },
-		{ 0x5a, "LTO-6" }, { 0x5c, "LTO-7" }, { 0x5d, "LTO-7-M8" },
-		{ 0x5e, "LTO-8" }, { 0x60, "LTO-9" },
-	};
-	size_t	i;
-
-	for (i = 0; i < nitems(d); i++)
-		if (d[i].code == code)
-			return d[i].name;
-	return "no translation";
-}
-
-static const char *
 setblk(const struct scan *s)
 {
 	return s->setblk ? s->setblk : "STIOCHGP";
@@ -63,7 +46,7 @@ drive_lines(FILE *fp, const struct scan *s)
 	fprintf(fp, LABEL "%u to %u bytes\n", "block limits", s->min_block,
 	    s->max_block);
 	fprintf(fp, LABEL "0x%02x (%s)\n", "density", s->start.density,
-	    density_name(s->start.density));
+	    canon_density(s->start.density));
 	fprintf(fp, LABEL "%s\n", "compression",
 	    (s->start.flags & TC_ST_COMPRESS) ? "on" : "off");
 	if (!s->noted)

@@ -24,6 +24,13 @@ same_place() {
 	    fail "$1: drive at \"$now\", was \"$2\""
 }
 
+# start_at WANT -- the drive is at WANT (as where says); sets $before
+start_at() {
+	before=$(where)
+	[ "$before" = "$1" ] && pass "starting at $1" ||
+	    fail "starting at \"$before\", not \"$1\""
+}
+
 # scan_json NAME WANT-EXIT ARGS... -- tscan --json; stdout in $J, stderr in
 # $E; the JSON must parse
 scan_json() {
@@ -100,8 +107,7 @@ TAPE_SUM=$(md5sum <"$TMP/home/vtape0.tap")
 
 # from the beginning
 "$T" -f vtape0 rewind
-before=$(where)
-[ "$before" = "file 0 block 0 size 0 at 0" ] && pass "at BOT" || fail "at $before"
+start_at "file 0 block 0 size 0 at 0"
 expect "scan from BOT" 0 "$S" -f vtape0
 has "drive line" "drive         vtape0"
 has "variable mode" "block mode    variable (block size 0); MTSETBLK 0 on linux-x86_64"
@@ -150,9 +156,7 @@ same_place "JSON scan from BOT" "$before"
 
 # from the middle of file 1
 "$T" -f vtape0 rewind; "$T" -f vtape0 fsf 1; "$T" -f vtape0 fsr 3
-before=$(where)
-[ "$before" = "file 1 block 3 size 0 at 12" ] && pass "at file 1 record 3" ||
-    fail "at $before"
+start_at "file 1 block 3 size 0 at 12"
 expect "scan from file 1 record 3" 0 "$S" -f vtape0
 has "started mid-file" "started at    file 1, record 3, block address 12"
 has "mid-file table" "file  records  bytes  min   max  layout
@@ -169,9 +173,7 @@ same_place "JSON from file 1 record 3" "$before"
 
 # --rewind from the middle of file 2: the whole tape, then back
 "$T" -f vtape0 fsf 1; "$T" -f vtape0 fsr 5
-before=$(where)
-[ "$before" = "file 2 block 5 size 0 at 25" ] && pass "at file 2 record 5" ||
-    fail "at $before"
+start_at "file 2 block 5 size 0 at 25"
 scan_json "--rewind" 0 --rewind -f vtape0
 jtrue "--rewind scans all" '.rewound and [.files[].records] == [8, 10, 7, 0, 2]
     and .files[0].first_record == 0 and .start.address == 25'
@@ -179,16 +181,14 @@ same_place "--rewind" "$before"
 
 # from the empty file
 "$T" -f vtape0 rewind; "$T" -f vtape0 fsf 3
-before=$(where)
+start_at "file 3 block 0 size 0 at 28"
 scan_json "from the empty file" 0 -f vtape0
 jtrue "empty file then the last" '[.files[] | [.file, .records]] == [[3, 0], [4, 2]]'
 same_place "from the empty file" "$before"
 
 # before the filemark that ends file 1: nothing of file 1 is left
 "$T" -f vtape0 rewind; "$T" -f vtape0 fsf 2; "$T" -f vtape0 bsf 1
-before=$(where)
-[ "$before" = "file 1 block -1 size 0 at 19" ] && pass "before a filemark" ||
-    fail "at $before"
+start_at "file 1 block -1 size 0 at 19"
 expect "scan from before a filemark" 0 "$S" -f vtape0
 has "the rest of file 1" "started at    file 1, record unknown, block address 19"
 has "the rest of file 1 empty" "   1        0      0    -     -  no records after the start
@@ -197,7 +197,7 @@ same_place "from before a filemark" "$before"
 
 # at end of data: nothing to scan
 "$T" -f vtape0 eod
-before=$(where)
+start_at "file 4 block -1 size 0 at 31"
 expect "scan at end of data" 0 "$S" -f vtape0
 has "nothing after" "no tape file after the starting point"
 has "end of data" "end of data"
@@ -207,9 +207,7 @@ jtrue "no files" '.files == [] and .records == 0 and .end == "end of data"'
 
 # after a locate the drive knows no file number: they count from the start
 "$T" -f vtape0 seek 22
-before=$(where)
-[ "$before" = "file -1 block -1 size 0 at 22" ] && pass "file unknown after seek" ||
-    fail "after seek: $before"
+start_at "file -1 block -1 size 0 at 22"
 scan_json "after a seek" 0 -f vtape0
 jtrue "relative file numbers" '.file_numbers == "relative" and
     .start == {"file": null, "record": null, "address": 22} and
@@ -220,9 +218,7 @@ same_place "after a seek" "$before"
 # a drive in fixed mode: variable for the scan, fixed again after
 "$T" -f vtape0 rewind; "$T" -f vtape0 fsf 1
 "$T" -f vtape0 setblk 512
-before=$(where)
-[ "$before" = "file 1 block 0 size 512 at 9" ] && pass "fixed 512 at file 1" ||
-    fail "at $before"
+start_at "file 1 block 0 size 512 at 9"
 expect "scan in fixed mode" 0 "$S" -f vtape0
 has "fixed mode shown" "block mode    fixed, 512-byte blocks; MTSETBLK 512 on linux-x86_64"
 has "variable for the scan" "in variable mode for the scan"
@@ -238,7 +234,7 @@ same_place "JSON in fixed mode" "$before"
 
 # --files and --records
 "$T" -f vtape0 rewind
-before=$(where)
+start_at "file 0 block 0 size 0 at 0"
 scan_json "--files 2" 0 --files 2 -f vtape0
 jtrue "two files" '[.files[].file] == [0, 1] and .end == "file limit" and
     .records == 18'
@@ -283,7 +279,7 @@ head -c 1000000 /dev/urandom | "$T" -f vtape0 write -b 200000
 head -c 300000 /dev/urandom | "$T" -f vtape0 write -b 300000
 head -c 3000000 /dev/urandom | "$T" -f vtape0 write -b 1048576
 "$T" -f vtape0 rewind; "$T" -f vtape0 fsr 1
-before=$(where)
+start_at "file 0 block 1 size 0 at 1"
 expect "big records" 0 "$S" -v -f vtape0
 has "read again" "3 record(s) longer than that read again whole"
 has "big table" "   0        4   800000  200000   200000  fixed 200000 (from record 1)
@@ -312,7 +308,7 @@ has "no tape said" "no tape is loaded; load one with: tclient -f vtape0 load"
 "$T" -f vtape0 rewind
 head -c 3200000 /dev/zero | "$T" -f vtape0 write -b 16
 "$T" -f vtape0 rewind; "$T" -f vtape0 fsr 5; "$T" -f vtape0 setblk 16
-before=$(where)
+start_at "file 0 block 5 size 16 at 5"
 for sig in INT TERM; do
 	opened=$(grep -c "drive vtape0 opened" "$TMP/home.log")
 	"$S" --json -f vtape0 >"$TMP/out" 2>"$TMP/err" &
