@@ -30,6 +30,7 @@
 
 #define BUF_START	(64u * 1024)	/* the first read size */
 #define PROGRESS_AFTER	1000		/* ms before a progress line */
+#define PROGRESS_RECORDS 10000		/* ... or this many records */
 #define PROGRESS_EVERY	250		/* ms between updates */
 
 static uint8_t	*buf;
@@ -181,7 +182,8 @@ progress(struct scan *s, const struct tfile *f, int last)
 			fprintf(stderr, "\r%*s\r", 76, "");
 		return;
 	}
-	if ((now = tc_now_ms()) < s->next_progress)
+	if ((now = tc_now_ms()) < s->next_progress &&
+	    (s->progress_shown || s->total_records < PROGRESS_RECORDS))
 		return;
 	s->next_progress = now + PROGRESS_EVERY;
 	s->progress_shown = 1;

@@ -307,6 +307,14 @@ has "no tape said" "no tape is loaded; load one with: tclient -f vtape0 load"
 # scan after the read under way and the drive is put back
 "$T" -f vtape0 rewind
 head -c 3200000 /dev/zero | "$T" -f vtape0 write -b 16
+# a progress line on a terminal after 10000 records, none elsewhere
+"$T" -f vtape0 rewind
+script -qec "'$S' --records 20000 -f vtape0" /dev/null >"$TMP/tty" 2>&1
+grep -q "tscan: vtape0: file 0, [0-9]* records, [0-9.]* MiB" "$TMP/tty" &&
+    pass "progress on a terminal" || fail "no progress line on a terminal"
+"$S" --records 20000 -f vtape0 >/dev/null 2>"$TMP/err"
+[ ! -s "$TMP/err" ] && pass "no progress off a terminal" ||
+    fail "stderr off a terminal: $(cat "$TMP/err")"
 "$T" -f vtape0 rewind; "$T" -f vtape0 fsr 5; "$T" -f vtape0 setblk 16
 start_at "file 0 block 5 size 16 at 5"
 for sig in INT TERM; do
