@@ -252,13 +252,18 @@ has "part of a file" "fixed 512 (first 3 records)"
 has "stopped after" "stopped after 1 file (--files)"
 same_place "--records and --files" "$before"
 
-# read-ahead is invisible: the same scan without it
-scan_json "window" 0 -f vtape0
-with=$J
-J=$(TCLIENT_WINDOW=0 "$S" --json -f vtape0 2>/dev/null)
-[ "$J" = "$with" ] && pass "same scan without read-ahead" ||
-    fail "TCLIENT_WINDOW=0 scans differently"
-same_place "no read-ahead" "$before"
+# read-ahead is invisible: the same scans without it, from the middle
+"$T" -f vtape0 fsf 1; "$T" -f vtape0 fsr 4
+start_at "file 1 block 4 size 0 at 13"
+for args in "" "--records 3" "--records 2 --files 2" "--rewind --records 9"; do
+	with=$("$S" --json $args -f vtape0 2>/dev/null)
+	J=$(TCLIENT_WINDOW=0 "$S" --json $args -f vtape0 2>/dev/null)
+	[ -n "$J" ] && [ "$J" = "$with" ] &&
+	    pass "same scan without read-ahead ($args)" ||
+	    fail "TCLIENT_WINDOW=0 scans differently ($args)"
+	same_place "read-ahead or not ($args)" "$before"
+done
+"$T" -f vtape0 rewind
 
 # another platform's terms
 expect "AIX terms" 0 "$S" --platform aix-ppc64 -f vtape0
