@@ -395,6 +395,22 @@ jtrue "too long: counted, size unknown" '.read_size == 1000 and
 same_place "records too long" "$before"
 expect "records too long, text" 0 "$S" --rewind -f big
 has "too long: said" "   0        3      0    -    -  unknown (3 larger than 1000 bytes)"
+
+# an error midway: on FreeBSD a record longer than the buffer is EIO, and
+# with the largest buffer already that cannot be told from a bad record;
+# the scan stops there and the drive is still put back
+"$T" -f big rewind; "$T" -f big fsr 1
+start_at "file 0 block 1 size 0 at 1"
+scan_json "error midway" 2 --platform freebsd-amd64 -f big
+jtrue "error midway: reported, put back" '.end == "error" and .restored and
+    (.error | test("EIO \\(5 on freebsd-amd64\\)")) and
+    .files[0].end == "error" and .files[0].records == 0'
+case $E in
+*"read in file 0 after 0 records: EIO (5 on freebsd-amd64)"*)
+	pass "error midway: said" ;;
+*)	fail "error midway: stderr: $E" ;;
+esac
+same_place "error midway" "$before"
 stop_daemon
 
 finish
