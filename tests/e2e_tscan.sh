@@ -375,11 +375,25 @@ drive big {
 	$1
 	allow local-client read-write
 }
+drive ro {
+	backend vtape
+	path ro.tap
+	allow local-client read-only
+}
 CONF
 }
 DRV=big
 conf ""
 start_daemon "$TMP/home" "$TMP/big.conf" || fail "daemon with big.conf"
+# a blank tape, on a drive this client may only read, in fixed mode
+DRV=ro
+"$T" -f ro setblk 512
+start_at "file 0 block 0 size 512 at 0"
+scan_json "blank tape, read-only" 0 -f ro
+jtrue "blank: no files" '.files == [] and .records == 0 and
+    .end == "end of data" and .block_size == 512 and .restored'
+same_place "blank tape, read-only" "$before"
+DRV=big
 head -c 6000 /dev/urandom | "$T" -f big write -b 2000
 printf abc | "$T" -f big write
 stop_daemon
