@@ -25,7 +25,7 @@ struct row {
 static const char *
 setblk(const struct scan *s)
 {
-	return s->setblk ? s->setblk : "STIOCHGP";
+	return s->setblk ? s->setblk : "block size";
 }
 
 /* The block mode in the terms of the platform the client speaks for. */
