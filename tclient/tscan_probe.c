@@ -195,8 +195,8 @@ progress(struct scan *s, const struct tfile *f, int last)
 
 /*
  * How many objects (records and marks) the tape moved past since the
- * last one counted: 0, 1, or -1 when unknown.  *eod: the drive says it
- * is at end of data.
+ * last one counted: 0, 1, 2 for more (or back), or -1 when unknown.
+ * *eod: the drive says it is at end of data.
  */
 static int
 moved(struct tc_conn *c, struct scan *s, int *eod)
@@ -215,7 +215,7 @@ moved(struct tc_conn *c, struct scan *s, int *eod)
 		return -1;
 	if (pos == s->base + s->objects)
 		return 0;
-	return pos == s->base + s->objects + 1 ? 1 : -1;
+	return pos == s->base + s->objects + 1 ? 1 : 2;
 }
 
 /* A whole record of n bytes. */
@@ -326,7 +326,7 @@ read_error(struct tc_conn *c, struct scan *s, struct tfile *f, int r,
 			if (lr != -2)
 				return lr;
 		} else if (eod || m == 0 || m == -1)
-			return at_eod(s, f);
+			return at_eod(s, f);	/* EIO where it did not move */
 	}
 	f->end = END_ERROR;
 	return fail(s, "read in file %lld after %llu records: %s",
