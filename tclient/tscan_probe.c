@@ -245,10 +245,11 @@ count_unsized(struct scan *s, struct tfile *f, uint32_t over)
 
 /*
  * The record just passed was longer than the buffer.  Space back over it
- * and read it again with the largest buffer the path allows.
+ * (unless the tape stayed before it: m is 0) and read it again with the
+ * largest buffer the path allows.
  */
 static int
-longer(struct tc_conn *c, struct scan *s, struct tfile *f, int eio)
+longer(struct tc_conn *c, struct scan *s, struct tfile *f, int eio, int m)
 {
 	ssize_t	n;
 	int	r, e;
@@ -259,7 +260,7 @@ longer(struct tc_conn *c, struct scan *s, struct tfile *f, int eio)
 		count_unsized(s, f, s->readsize);
 		return 0;
 	}
-	if ((r = tc_op(c, TC_STRSR, 1, NULL)) < 0) {
+	if (m != 0 && (r = tc_op(c, TC_STRSR, 1, NULL)) < 0) {
 		e = errno;
 		ts_check(s, r);
 		if (s->lost)
@@ -322,7 +323,7 @@ read_error(struct tc_conn *c, struct scan *s, struct tfile *f, int r,
 		if (s->lost)
 			return fail(s, "status: %s", tc_errmsg(c));
 		if (ts_drive_err(r, err, ENOMEM) || (m == 1 && !eod)) {
-			lr = longer(c, s, f, err == EIO);
+			lr = longer(c, s, f, err == EIO, m);
 			if (lr != -2)
 				return lr;
 		} else if (eod || m == 0 || m == -1)
