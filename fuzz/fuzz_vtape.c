@@ -1,0 +1,157 @@
+/*
+ * fuzz_vtape.c -- libFuzzer harness for the vtape file reader
+ * (tclientd/cartridge.c, backend_vtape.c): the input is a cartridge file
+ * in the SIMH .tap framing, possibly torn, damaged or foreign.  Loading it
+ * may only cut a torn tail off: the file left is a prefix of the input, a
+ * second load finds nothing more to cut and the same objects, every record
+ * read back is the bytes at its place in the input (nothing invented), and
+ * reading, spacing and appending on it never crash.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tclientd.h"
+#include "vtape.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+#define B	(&backend_vtape)
+static char	 path[64];
+static uint8_t	 buf[1 << 16];
+
+static void
+cleanup(void)
+{
+	unlink(path);
+}
+
+static uint64_t
+fsize(void)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) == -1)
+		abort();
+	return (uint64_t)sb.st_size;
+}
+
+static void *
+load(struct drive_conf *dc)
+{
+	char	err[256];
+
+	return B->new(dc, err, sizeof(err));
+}
+
+/* Every object is where the input has it; records are its bytes. */
+static size_t
+check_objects(struct vtape *v, const uint8_t *data, size_t size)
+{
+	size_t		i, n = cart_count(v->cart);
+	uint64_t	off, prev = 0;
+	uint32_t	len;
+	int		k;
+
+	for (i = 0; i < n; i++) {
+		off = cart_offset(v->cart, i);
+		if ((i > 0 && off <= prev) || off + 4 > size)
+			abort();
+		prev = off;
+		k = cart_kind(v->cart, i, &len);
+		if (k == CART_FM) {
+			if (memcmp(data + off, "\0\0\0\0", 4) != 0)
+				abort();
+			continue;
+		}
+		if ((k != CART_REC && k != CART_BAD) ||
+		    off + CART_FRAME(len) > size)
+			abort();
+		if (len <= sizeof(buf) && (cart_read(v->cart, i, buf, len) != 0 ||
+		    memcmp(buf, data + off + 4, len) != 0))
+			abort();
+	}
+	if (cart_offset(v->cart, n) > size)
+		abort();
+	return n;
+}
+
+static void
+exercise(void *d)
+{
+	int64_t	res;
+	ssize_t	r;
+	int	i, eio = 0;
+
+	if (B->open(d, TC_OPEN_RDWR) != 0 && B->open(d, TC_OPEN_RDONLY) != 0)
+		return;
+	for (i = 0; i < 10000 && eio < 2; i++) {
+		r = B->read(d, buf, sizeof(buf));
+		if (r == -EIO)
+			eio++;
+		else if (r < 0 && r != -ENOMEM)
+			abort();
+	}
+	(void)B->op(d, TC_STSEOD, 1, &res);
+	(void)B->op(d, TC_STRSF, 2, &res);
+	(void)B->op(d, TC_STRSR, 3, &res);
+	(void)B->op(d, TC_X_SEEK, 2, &res);
+	(void)B->read(d, buf, sizeof(buf));
+	(void)B->op(d, TC_STSEOD, 1, &res);
+	(void)B->write(d, "appended", 8);
+	(void)B->close(d);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct drive_conf dc;
+	struct vtape	*v;
+	FILE		*fp;
+	void		*d;
+	size_t		 n;
+	uint64_t	 kept;
+	int		 fd;
+
+	if (path[0] == '\0') {
+		log_init(1, 0, "fuzz_vtape");
+		snprintf(path, sizeof(path), "/tmp/fuzz_vtape.XXXXXX");
+		if ((fd = mkstemp(path)) == -1)
+			abort();
+		close(fd);
+		atexit(cleanup);
+	}
+	if ((fp = fopen(path, "w")) == NULL ||
+	    (size > 0 && fwrite(data, 1, size, fp) != size) || fclose(fp) != 0)
+		abort();
+	memset(&dc, 0, sizeof(dc));
+	tc_strlcpy(dc.name, "fuzz0", sizeof(dc.name));
+	tc_strlcpy(dc.backend, "vtape", sizeof(dc.backend));
+	dc.path = path;
+	dc.capacity = 1ull << 30;
+	dc.early_warning = 1ull << 20;
+	dc.min_block = 1;
+	dc.max_block = DEF_MAX_BLOCK;
+	if ((d = load(&dc)) == NULL)
+		abort();
+	v = d;
+	kept = fsize();
+	if (kept > size)
+		abort();			/* recovery only cuts */
+	n = check_objects(v, data, (size_t)kept);
+	B->free(d);
+	/* a second load: nothing more to cut, the same objects */
+	if ((d = load(&dc)) == NULL)
+		abort();
+	v = d;
+	if (fsize() != kept || cart_count(v->cart) != n)
+		abort();
+	exercise(d);
+	B->free(d);
+	return 0;
+}
