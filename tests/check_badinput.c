@@ -7,19 +7,16 @@
  * open, write, read back, close.
  */
 #include <sys/mtio.h>
-#include <sys/socket.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/ssl.h>
 
 #include "common.h"
 #include "harness.h"
@@ -28,18 +25,13 @@ static struct daemon	 dmn;
 static char		*home;
 static char		 reader[1100];
 
-struct raw {
-	int	 fd;
-	SSL_CTX	*ctx;
-	SSL	*ssl;
-};
-
 /* One daemon for the whole catalogue: it has to survive all of it. */
 static void
 start(void)
 {
 	char	*conf, cmd[4096];
 
+	signal(SIGPIPE, SIG_IGN);	/* a peer the daemon hung up on */
 	home = th_tmpdir();
 	conf = th_conf(home, "drive vtape0 {\n\tbackend vtape\n"
 	    "\tpath vtape0.tap\n\tallow local-client read-write\n"
@@ -62,68 +54,26 @@ stop(void)
 	free(home);
 }
 
-/* A TLS connection with the certificates in dir; no protocol yet. */
+#define raw th_raw
 static void
 raw_open_as(struct raw *r, const char *dir)
 {
-	struct sockaddr_in sin;
-	struct tls_files f;
-	char		 ca[1200], cert[1200], key[1200], err[512];
-
-	snprintf(ca, sizeof(ca), "%s/ca.pem", home);
-	snprintf(cert, sizeof(cert), "%s/client.pem", dir);
-	snprintf(key, sizeof(key), "%s/client.key", dir);
-	f.ca = ca;
-	f.cert = cert;
-	f.key = key;
-	r->ctx = tls_ctx_new(&f, 0, err, sizeof(err));
-	ck_assert_msg(r->ctx != NULL, "%s", err);
-	r->fd = socket(AF_INET, SOCK_STREAM, 0);
-	ck_assert_int_ge(r->fd, 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)dmn.port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ck_assert_int_eq(connect(r->fd, (struct sockaddr *)&sin, sizeof(sin)),
-	    0);
-	r->ssl = SSL_new(r->ctx);
-	SSL_set_fd(r->ssl, r->fd);
-	SSL_set1_host(r->ssl, "127.0.0.1");
-	ck_assert_int_eq(SSL_connect(r->ssl), 1);
+	ck_assert_int_eq(th_raw_open(r, &dmn, dir), 0);
 }
 
 static void
 raw_open(struct raw *r)
 {
-	raw_open_as(r, home);
+	raw_open_as(r, NULL);
 }
 
-static void
-raw_close(struct raw *r)
-{
-	SSL_free(r->ssl);
-	SSL_CTX_free(r->ctx);
-	close(r->fd);
-}
+#define raw_close(r)	th_raw_close(r)
 
-static void
-raw_send(struct raw *r, const void *p, size_t len)
-{
-	if (len > 0)
-		ck_assert_int_eq(SSL_write(r->ssl, p, (int)len), (int)len);
-}
-
-/* A frame with any header fields, the length as given. */
 static void
 raw_frame_len(struct raw *r, uint32_t len, uint16_t type, uint16_t flags,
     uint32_t id, const void *p, size_t plen)
 {
-	struct tc_hdr	h = { len, type, flags, id };
-	uint8_t		hb[TC_HDR_LEN];
-
-	proto_hdr_put(hb, &h);
-	raw_send(r, hb, sizeof(hb));
-	raw_send(r, p, plen);
+	ck_assert_int_eq(th_raw_frame(r, len, type, flags, id, p, plen), 0);
 }
 
 static void
@@ -133,36 +83,8 @@ raw_frame(struct raw *r, uint16_t type, uint32_t id, const void *p,
 	raw_frame_len(r, (uint32_t)len, type, 0, id, p, len);
 }
 
-static int
-raw_read(struct raw *r, void *p, size_t len)
-{
-	size_t	got = 0;
-	int	n;
-
-	while (got < len) {
-		if ((n = SSL_read(r->ssl, (uint8_t *)p + got,
-		    (int)(len - got))) <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-/* The next frame from the daemon; 0, or -1 at the end of the stream. */
-static int
-raw_recv(struct raw *r, struct tc_hdr *h, uint8_t **payload)
-{
-	uint8_t		 hb[TC_HDR_LEN];
-	const char	*err;
-
-	*payload = NULL;
-	if (raw_read(r, hb, sizeof(hb)) == -1)
-		return -1;
-	ck_assert_int_eq(proto_hdr_get(hb, 1, h, &err), 0);
-	*payload = malloc(h->len + 1);
-	ck_assert_int_eq(raw_read(r, *payload, h->len), 0);
-	return 0;
-}
+#define raw_read(r, p, n)	th_raw_read(r, p, n)
+#define raw_recv(r, h, p)	th_raw_recv(r, h, p)
 
 /* The daemon says GOAWAY with this code and reason, then hangs up. */
 static void
@@ -232,25 +154,13 @@ static void
 send_hello_v(struct raw *r, uint16_t vmin, uint16_t vmax,
     const char *platform)
 {
-	struct tc_hello	h;
-	struct tcbuf	b;
-
-	memset(&h, 0, sizeof(h));
-	h.vmin = vmin;
-	h.vmax = vmax;
-	tc_strlcpy(h.platform, platform, sizeof(h.platform));
-	tc_strlcpy(h.software, "check_badinput", sizeof(h.software));
-	tcbuf_init(&b);
-	proto_put_hello(&b, 1, &h, 0);
-	raw_send(r, b.data, b.len);
-	tcbuf_free(&b);
+	ck_assert_int_eq(th_raw_hello(r, vmin, vmax, platform, 0), 0);
 }
 
 static void
 hello(struct raw *r)
 {
-	send_hello_v(r, 1, 1, "linux-x86_64");
-	free(expect_reply(r, 1, TC_T_HELLO, NULL));
+	ck_assert_int_eq(th_raw_hello(r, 1, 1, "linux-x86_64", 1), 0);
 }
 
 static void
@@ -264,7 +174,7 @@ send_open(struct raw *r, uint32_t id, const char *drive, uint32_t flags)
 	o.flags = flags;
 	tcbuf_init(&b);
 	proto_put_open(&b, id, &o);
-	raw_send(r, b.data, b.len);
+	ck_assert_int_eq(th_raw_send(r, b.data, b.len), 0);
 	tcbuf_free(&b);
 }
 
@@ -283,7 +193,7 @@ send_op(struct raw *r, uint32_t id, uint32_t op, int64_t count)
 
 	tcbuf_init(&b);
 	proto_put_op(&b, id, &o);
-	raw_send(r, b.data, b.len);
+	ck_assert_int_eq(th_raw_send(r, b.data, b.len), 0);
 	tcbuf_free(&b);
 }
 
