@@ -310,8 +310,14 @@ tls_failure(struct session *s, char *buf, size_t len)
 	long		 vr;
 	char		 es[256];
 
+	/*
+	 * libevent keeps SSL_get_error()'s code (library 0) first, then
+	 * OpenSSL's queue, and hands them back last first: the reason is
+	 * the first one that comes from a library.
+	 */
 	while ((e = bufferevent_get_openssl_error(s->bev)) != 0)
-		last = e;
+		if (last == 0 || ERR_GET_LIB(last) == 0)
+			last = e;
 	if (last != 0 && ERR_SYSTEM_ERROR(last))
 		snprintf(es, sizeof(es), "connection lost (%s)",
 		    strerror(ERR_GET_REASON(last)));
