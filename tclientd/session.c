@@ -78,8 +78,9 @@ session_accept(struct server *srv, int fd, const char *peer)
 	bufferevent_setcb(s->bev, session_read, session_written,
 	    session_event, s);
 	/* never buffer more than one whole frame of input */
-	bufferevent_setwatermark(s->bev, EV_READ, 0,
-	    TC_HDR_LEN + TC_MAX_RECORD);
+	bufferevent_setwatermark(s->bev, EV_READ, 0, TC_HDR_LEN +
+	    (srv->conf->max_record > TC_MAX_CTRL ? srv->conf->max_record :
+	    TC_MAX_CTRL));
 	/* big records: move them in big pieces, not libevent's 16K */
 	bufferevent_set_max_single_read(s->bev, 1 << 20);
 	bufferevent_set_max_single_write(s->bev, 1 << 20);
@@ -264,6 +265,12 @@ session_read(struct bufferevent *bev, void *arg)
 		if (proto_hdr_get(hb, 0, &h, &err) == -1) {
 			session_goaway(s, TC_GOAWAY_PROTOCOL,
 			    "%s (type 0x%04x, length %u)", err, h.type, h.len);
+			return;
+		}
+		if (h.type == TC_T_WRITE && h.len > s->srv->conf->max_record) {
+			session_goaway(s, TC_GOAWAY_PROTOCOL, "WRITE of %u bytes "
+			    "over this server's max-record %u", h.len,
+			    s->srv->conf->max_record);
 			return;
 		}
 		if (evbuffer_get_length(in) < TC_HDR_LEN + (size_t)h.len)
