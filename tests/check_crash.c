@@ -5,9 +5,12 @@
  * a write cut short by a crash would.  At the end the whole tape is read
  * back: every record a client was told was written is there, in order and
  * intact, every filemark a WEOF reported is there, a torn tail is cut off
- * and logged, and nothing appears that no client wrote.
+ * and logged, and nothing appears that no client wrote.  And clients
+ * killed while they hold a drive: a writer on the rewinding node gets its
+ * filemark and the rewind, a reader leaves the tape as it was.
  */
 #include <sys/mtio.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <check.h>
@@ -87,6 +90,7 @@ struct round {
 };
 static struct round	 rounds[ROUNDS];
 static char		 seen_fm[ROUNDS][4096];
+static uint8_t		 got_buf[MAXREC + 1];
 static int		 nnatural;	/* kills that cut a write short */
 
 static void
@@ -301,6 +305,140 @@ START_TEST(sigkill_mid_write)
 }
 END_TEST
 
+/* A client killed while it holds a drive: what close(2) gives a killed
+ * program, then the drive is free. */
+static int
+open_when_free(struct tc_conn *c, int flags)
+{
+	int	i, r = -1;
+
+	for (i = 0; i < 500; i++) {
+		if ((r = tc_open(c, "vtape0", flags, 0)) == 0 || errno != EBUSY)
+			break;
+		usleep(10000);
+	}
+	return r;
+}
+
+static long
+tell(struct tc_conn *c)
+{
+	struct mtpos	mp;
+
+	ck_assert_int_eq(tc_mtiocpos(c, &mp), 0);
+	return mp.mt_blkno;
+}
+
+static void
+lost_start(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	home = th_tmpdir();
+	ck_assert_int_eq(th_daemon_start(&dmn, home, NULL), 0);
+}
+
+static void
+lost_stop(void)
+{
+	ck_assert_int_eq(th_daemon_stop(&dmn), 0);
+	th_rmrf(home);
+	free(home);
+}
+
+/* The rewinding node: flush, a filemark, and the rewind. */
+START_TEST(lost_writer_rewinding)
+{
+	struct tc_conn	*c;
+	struct mtop	 eom = { MTEOM, 1 };
+	static uint8_t	 buf[MAXREC];
+	pid_t		 pid;
+	int		 st;
+	unsigned	 i;
+
+	lost_start();
+	if ((pid = fork()) == 0) {
+		struct tc_conn	*w = th_connect(&dmn, NULL);
+
+		if (w == NULL || tc_open(w, "vtape0", O_WRONLY, 1) != 0)
+			_exit(1);
+		for (i = 0; i < 3; i++) {
+			rec_fill(buf, 0, i);
+			if (tc_write(w, buf, rec_len(0, i)) < 0)
+				_exit(1);
+		}
+		_exit(0);		/* no close: the socket just drops */
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert_ptr_nonnull(c = th_connect(&dmn, NULL));
+	ck_assert_int_eq(open_when_free(c, O_RDONLY), 0);
+	ck_assert_int_eq(tell(c), 0);		/* rewound */
+	for (i = 0; i < 3; i++) {
+		rec_fill(buf, 0, i);
+		ck_assert_int_eq(tc_read(c, got_buf, sizeof(got_buf)),
+		    (ssize_t)rec_len(0, i));
+		ck_assert_mem_eq(got_buf, buf, rec_len(0, i));
+	}
+	ck_assert_int_eq(tc_read(c, got_buf, sizeof(got_buf)), 0);
+	ck_assert_int_eq(tc_mtioctop(c, &eom), 0);
+	ck_assert_int_eq(tell(c), 4);		/* 3 records, 1 filemark */
+	tc_disconnect(c);
+	ck_assert(th_log_has(&dmn, "drive vtape0: closing it for the lost "
+	    "session"));
+	lost_stop();
+}
+END_TEST
+
+/* A reader: no filemark is written, nothing changes on the tape. */
+START_TEST(lost_reader)
+{
+	struct tc_conn	*c;
+	struct mtop	 eom = { MTEOM, 1 }, rew = { MTREW, 1 },
+			 weof = { MTWEOF, 1 };
+	static uint8_t	 buf[MAXREC];
+	struct stat	 before, after;
+	char		 tap[1200];
+	pid_t		 pid;
+	int		 st;
+	unsigned	 i;
+
+	lost_start();
+	ck_assert_ptr_nonnull(c = th_connect(&dmn, NULL));
+	ck_assert_int_eq(tc_open(c, "vtape0", O_WRONLY, 0), 0);
+	for (i = 0; i < 20; i++) {
+		rec_fill(buf, 1, i);
+		ck_assert_int_eq(tc_write(c, buf, rec_len(1, i)),
+		    (ssize_t)rec_len(1, i));
+	}
+	ck_assert_int_eq(tc_mtioctop(c, &weof), 0);
+	ck_assert_int_eq(tc_mtioctop(c, &rew), 0);
+	ck_assert_int_eq(tc_close(c), 0);
+	snprintf(tap, sizeof(tap), "%s/vtape0.tap", home);
+	ck_assert_int_eq(stat(tap, &before), 0);
+	if ((pid = fork()) == 0) {
+		struct tc_conn	*r = th_connect(&dmn, NULL);
+
+		if (r == NULL || tc_open(r, "vtape0", O_RDONLY, 0) != 0 ||
+		    tc_read(r, buf, sizeof(buf)) <= 0 ||
+		    tc_read(r, buf, sizeof(buf)) <= 0)
+			_exit(1);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ck_assert_int_eq(open_when_free(c, O_RDONLY), 0);
+	ck_assert_int_eq(tc_mtioctop(c, &eom), 0);
+	ck_assert_int_eq(tell(c), 21);		/* 20 records, 1 filemark */
+	ck_assert_int_eq(tc_close(c), 0);
+	tc_disconnect(c);
+	ck_assert_int_eq(stat(tap, &after), 0);
+	ck_assert_int_eq(after.st_size, before.st_size);
+	ck_assert(th_log_has(&dmn, "drive vtape0: closing it for the lost "
+	    "session"));
+	lost_stop();
+}
+END_TEST
+
 static Suite *
 crash_suite(void)
 {
@@ -309,6 +447,11 @@ crash_suite(void)
 
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, sigkill_mid_write);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("lost clients");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, lost_writer_rewinding);
+	tcase_add_test(tc, lost_reader);
 	suite_add_tcase(s, tc);
 	return s;
 }
