@@ -97,6 +97,28 @@ static const struct {
 	{ TC_ST_CLN, "CLN" }, { TC_ST_COMPRESS, "COMPRESS" },
 };
 
+uint32_t
+canon_flagbyname(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(flagnames); i++)
+		if (strcmp(flagnames[i].name, name) == 0)
+			return flagnames[i].flag;
+	return 0;
+}
+
+const char *
+canon_flagname(uint32_t flag)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(flagnames); i++)
+		if (flagnames[i].flag == flag)
+			return flagnames[i].name;
+	return NULL;
+}
+
 const char *
 canon_flagnames(uint32_t flags, char *buf, size_t len)
 {

@@ -163,6 +163,8 @@ density_name(unsigned code)
 	return "no translation";
 }
 
+static int	platform_status(struct tc_conn *);
+
 /* The mt-st status page, from MTIOCGET as a local st would fill it. */
 static int
 do_status(struct tc_conn *c)
@@ -196,6 +198,30 @@ do_status(struct tc_conn *c)
 		if ((unsigned long)mt.mt_gstat & bits[i].bit)
 			printf(" %s", bits[i].name);
 	printf("\n");
+	if (strcmp(tc_platform(c), platform_local()) != 0 && c->plat != NULL)
+		return platform_status(c);
+	return 0;
+}
+
+/* A declared platform's own status word, from its op table. */
+static int
+platform_status(struct tc_conn *c)
+{
+	struct tc_status st;
+	uint32_t	 word;
+	char		 names[200];
+	int		 r;
+
+	if ((r = tc_local_status(c, &st, &word)) < 0)
+		return r;
+	if (r == 0) {
+		printf("%s: no status word in its tables (tcerrno list %s)\n",
+		    tc_platform(c), tc_platform(c));
+		return 0;
+	}
+	printf("%s status word (mt_gstat) %08x: %s\n", tc_platform(c),
+	    (unsigned)word, canon_flagnames(st.flags & platform_flags(c->plat),
+	    names, sizeof(names)));
 	return 0;
 }
 
@@ -345,11 +371,52 @@ do_drives(struct tc_conn *c)
 	for (i = 0; i < n; i++)
 		printf("%-16s %-8s %-10s %u\n", d[i].name, d[i].backend,
 		    d[i].readonly ? "read-only" : "read-write", d[i].max_record);
+	if (n > 0)
+		printf("(through tctape(8) nodes: up to %u bytes per record, "
+		    "the largest FUSE request)\n", TC_FUSE_RECORD);
 	if (n == 0)
 		fprintf(stderr, "tclient: no drive on %s lets identity %s in\n",
 		    c->server, tc_identity(c));
 	free(d);
 	return 0;
+}
+
+/*
+ * A client declaring another platform (--platform) gets errnos in that
+ * platform's numbering: its name from the platform's table, or NULL when
+ * the numbers are this host's own.
+ */
+static const char *
+foreign_name(const struct tc_conn *c, int err)
+{
+	const struct tc_errent	*e;
+
+	if (strcmp(tc_platform(c), platform_local()) == 0 || c->plat == NULL)
+		return NULL;
+	e = platform_errbynum(c->plat, err);
+	return e != NULL ? e->name : "?";
+}
+
+/* Is err this errno (number here, name on a declared platform)? */
+static int
+is_err(const struct tc_conn *c, int err, int num, const char *name)
+{
+	const char	*fn = foreign_name(c, err);
+
+	return fn != NULL ? strcmp(fn, name) == 0 : err == num;
+}
+
+/* The text of an errno: strerror, or "NAME (N on PLATFORM)". */
+static const char *
+errtext(const struct tc_conn *c, int err)
+{
+	static char	 buf[TC_NAME_MAX + TC_PLATFORM_MAX + 32];
+	const char	*fn = foreign_name(c, err);
+
+	if (fn == NULL)
+		return strerror(err);
+	snprintf(buf, sizeof(buf), "%s (%d on %s)", fn, err, tc_platform(c));
+	return buf;
 }
 
 /* What to do next, from the error and the drive's status (as mt-st). */
@@ -362,16 +429,17 @@ hint(struct tc_conn *c, const struct cmd *cmd, int code, int err)
 		fprintf(stderr, "tclient: start the server with: tclientd\n");
 	if (code != TC_ERR_DRIVE)
 		return;
-	if (err == EBUSY)
+	if (is_err(c, err, EBUSY, "EBUSY"))
 		fprintf(stderr, "tclient: %s is in use by another session; try "
 		    "again when it is closed\n", drive);
-	else if (err == ENXIO && !c->drive_open)
+	else if (is_err(c, err, ENXIO, "ENXIO") && !c->drive_open)
 		fprintf(stderr, "tclient: list the drives you may use with: "
 		    "tclient drives\n");
-	else if (err == ENOSPC)
+	else if (is_err(c, err, ENOSPC, "ENOSPC"))
 		fprintf(stderr, "tclient: the tape is at its end; continue on "
 		    "another cartridge\n");
-	else if (err == EROFS)
+	else if (is_err(c, err, EROFS, "EROFS") ||
+	    is_err(c, err, EROFS, "EWRPROTECT"))
 		fprintf(stderr, "tclient: the tape in %s is write-protected; "
 		    "open it read-only or load a writable cartridge\n", drive);
 	if (!c->drive_open || c->dead || tc_status(c, &st) < 0)
@@ -396,10 +464,10 @@ report(struct tc_conn *c, const struct cmd *cmd, int code, int err,
 		    c->lasterr.srv_name[0] ? strerror(c->lasterr.srv_err) : "");
 		if (*msg == '\0' || strcmp(msg, plain) == 0)
 			fprintf(stderr, "tclient: %s: %s: %s\n", drive, what,
-			    strerror(err));
+			    errtext(c, err));
 		else
 			fprintf(stderr, "tclient: %s: %s: %s (%s)\n", drive,
-			    what, strerror(err), msg);
+			    what, errtext(c, err), msg);
 	} else
 		fprintf(stderr, "tclient: %s\n", msg);
 	hint(c, cmd, code, err);

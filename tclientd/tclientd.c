@@ -267,9 +267,9 @@ main(int argc, char **argv)
 {
 	struct server	 srv;
 	const char	*file = NULL, *listen = NULL, *portfile = NULL;
-	sigset_t	 sigs, osigs;
 	const char	*e;
 	int		 ch, debug = 0, noaction = 0, verbose = 0, fd;
+	sigset_t	 sigs, osigs;
 	char		 err[512];
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0)
@@ -329,9 +329,9 @@ main(int argc, char **argv)
 	if ((fd = server_listen(&srv, err, sizeof(err))) == -1)
 		fatalx("%s", err);
 	/*
-	 * Whoever reads the port file may signal at once: hold the signals
-	 * until the loop watches them, or a SIGTERM then would kill the
-	 * daemon outright, without its orderly stop.
+	 * Whoever reads the port file may signal us at once: hold the
+	 * signals until the loop watches them, so none finds the default
+	 * action.
 	 */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGHUP);

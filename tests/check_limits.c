@@ -44,20 +44,6 @@ stop(void)
 	free(home);
 }
 
-/* Wait up to 20 s for the daemon to log needle. */
-static int
-wait_log(const char *needle)
-{
-	int	i;
-
-	for (i = 0; i < 2000; i++) {
-		if (th_log_has(&dmn, needle))
-			return 1;
-		usleep(10000);
-	}
-	return 0;
-}
-
 /* How many times needle is in the log. */
 static int
 log_count(const char *needle)
@@ -124,12 +110,12 @@ START_TEST(connection_cap)
 	o.home = dmn.home;
 	ck_assert_int_lt(tc_connect(&o, &c, err, sizeof(err)), 0);
 	ck_assert_ptr_null(c);
-	ck_assert(wait_log("127.0.0.1:"));
-	ck_assert(wait_log(": refused: 4 connections already "
+	ck_assert(th_log_wait(&dmn, "127.0.0.1:"));
+	ck_assert(th_log_wait(&dmn, ": refused: 4 connections already "
 	    "(max-connections)"));
 	/* with one of them gone, a client gets in */
 	close(fd[0]);
-	ck_assert(wait_log("(unauthenticated): session closed: TLS handshake "
+	ck_assert(th_log_wait(&dmn, "(unauthenticated): session closed: TLS handshake "
 	    "failed: "));
 	stream(3, 1000);
 	for (i = 1; i < 4; i++)
@@ -150,7 +136,7 @@ START_TEST(timeouts)
 	start("handshake-timeout 1\nidle-timeout 2\n");
 	/* no TLS handshake: closed */
 	ck_assert_int_ge(fd = th_tcp_open(&dmn), 0);
-	ck_assert(wait_log("session closed: no TLS handshake within 1 s"));
+	ck_assert(th_log_wait(&dmn, "session closed: no TLS handshake within 1 s"));
 	close(fd);
 	/* TLS, but no HELLO: GOAWAY */
 	ck_assert_int_eq(th_raw_open(&r, &dmn, NULL), 0);
@@ -190,7 +176,7 @@ START_TEST(accept_backoff)
 	for (i = 0; i < 40; i++)
 		if ((fd[n] = th_tcp_open(&dmn)) >= 0)
 			n++;
-	ck_assert(wait_log("accept: Too many open files; pausing accepts "
+	ck_assert(th_log_wait(&dmn, "accept: Too many open files; pausing accepts "
 	    "for 1 s"));
 	for (i = 0; i < n; i++)
 		close(fd[i]);

@@ -176,6 +176,19 @@ th_log_has(const struct daemon *d, const char *needle)
 	return found;
 }
 
+int
+th_log_wait(const struct daemon *d, const char *needle)
+{
+	int	i;
+
+	for (i = 0; i < 500; i++) {
+		if (th_log_has(d, needle))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
 /* A client with the certificates in home (default: the daemon's). */
 struct tc_conn *
 th_connect(const struct daemon *d, const char *home)
@@ -252,6 +265,15 @@ th_connect_window(const struct daemon *d, int64_t window)
 		return NULL;
 	}
 	return c;
+}
+
+void
+th_fill(uint8_t *p, size_t len, unsigned seed)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed * 131 + i * 7 + (i >> 8));
 }
 
 /* A TCP connection to the daemon, nothing sent: a half-open client. */

@@ -26,10 +26,14 @@ const char *th_bin(const char *name);
 int	 th_daemon_start(struct daemon *, const char *home, const char *conf);
 int	 th_daemon_stop(struct daemon *);
 int	 th_log_has(const struct daemon *, const char *needle);
+/* The same, waiting up to 5 s for the daemon to write it. */
+int	 th_log_wait(const struct daemon *, const char *needle);
 struct tc_conn *th_connect(const struct daemon *, const char *home);
 int	 th_run(const char *cmd, char **out);
 char	*th_conf(const char *home, const char *drives);
 struct tc_conn *th_connect_window(const struct daemon *, int64_t);
+/* A record whose bytes say which record it is. */
+void	 th_fill(uint8_t *, size_t, unsigned seed);
 
 /*
  * Raw connections, for tests of what a broken or hostile peer sends: TCP
