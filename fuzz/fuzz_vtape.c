@@ -5,7 +5,8 @@
  * may only cut a torn tail off: the file left is a prefix of the input, a
  * second load finds nothing more to cut and the same objects, every record
  * read back is the bytes at its place in the input (nothing invented), and
- * reading, spacing and appending on it never crash.
+ * reading, spacing and appending on it never crash.  Input after "OPS!"
+ * is a script of reads, writes and tape operations to run on it.
  */
 #include <sys/stat.h>
 
@@ -81,29 +82,77 @@ check_objects(struct vtape *v, const uint8_t *data, size_t size)
 	return n;
 }
 
+static const int	 opcodes[] = { TC_STFSF, TC_STRSF, TC_STFSR, TC_STRSR,
+    TC_STSEOD, TC_STREW, TC_STWEOF, TC_X_WEOFI, TC_X_SEEK, TC_X_TELL,
+    TC_X_FSFM, TC_X_BSFM, TC_STFSSF, TC_STRSSF, TC_STIOCHGP, TC_STERASE,
+    TC_X_NOP, TC_STOFFL, TC_STLOAD, TC_X_NBSF, TC_X_SETDENSITY };
+
 static void
-exercise(void *d)
+status_ok(void *d)
+{
+	struct tc_status st;
+	uint64_t	 pos;
+
+	if (B->status(d, &st) == 0 && (st.fileno < -1 || st.blkno < -1 ||
+	    (st.flags & ~TC_ST_ALLFLAGS)))
+		abort();
+	(void)B->position(d, &pos);
+}
+
+/*
+ * What a client may do with the tape: the script (after "OPS!" in the
+ * input) picks reads, writes and operations; without one, read it all,
+ * space about, append.
+ */
+static void
+exercise(void *d, const uint8_t *ops, size_t nops)
 {
 	int64_t	res;
 	ssize_t	r;
-	int	i, eio = 0;
+	size_t	i;
+	int	eio = 0;
 
 	if (B->open(d, TC_OPEN_RDWR) != 0 && B->open(d, TC_OPEN_RDONLY) != 0)
 		return;
-	for (i = 0; i < 10000 && eio < 2; i++) {
-		r = B->read(d, buf, sizeof(buf));
-		if (r == -EIO)
-			eio++;
-		else if (r < 0 && r != -ENOMEM)
-			abort();
+	if (ops == NULL) {
+		for (i = 0; i < 10000 && eio < 2; i++) {
+			r = B->read(d, buf, sizeof(buf));
+			if (r == -EIO)
+				eio++;
+			else if (r < 0 && r != -ENOMEM)
+				abort();
+		}
+		(void)B->op(d, TC_STSEOD, 1, &res);
+		(void)B->op(d, TC_STRSF, 2, &res);
+		(void)B->op(d, TC_STRSR, 3, &res);
+		(void)B->op(d, TC_X_SEEK, 2, &res);
+		(void)B->read(d, buf, sizeof(buf));
+		(void)B->op(d, TC_STSEOD, 1, &res);
+		(void)B->write(d, "appended", 8);
 	}
-	(void)B->op(d, TC_STSEOD, 1, &res);
-	(void)B->op(d, TC_STRSF, 2, &res);
-	(void)B->op(d, TC_STRSR, 3, &res);
-	(void)B->op(d, TC_X_SEEK, 2, &res);
-	(void)B->read(d, buf, sizeof(buf));
-	(void)B->op(d, TC_STSEOD, 1, &res);
-	(void)B->write(d, "appended", 8);
+	for (i = 0; ops != NULL && i + 1 < nops; i += 2) {
+		int64_t	count = (int8_t)ops[i + 1];
+
+		switch (ops[i] % 4) {
+		case 0:
+			r = B->read(d, buf, ops[i + 1] & 1 ? 512 :
+			    sizeof(buf));
+			if (r > (ssize_t)sizeof(buf))
+				abort();
+			break;
+		case 1:
+			memset(buf, ops[i + 1], 1024);
+			(void)B->write(d, buf, (size_t)(ops[i + 1] & 3) * 512);
+			break;
+		default:
+			if (ops[i] / 4 % nitems(opcodes) == 14)	/* SETBLK */
+				count = (count & 3) * 512;
+			(void)B->op(d, opcodes[ops[i] / 4 % nitems(opcodes)],
+			    count, &res);
+			break;
+		}
+		status_ok(d);
+	}
 	(void)B->close(d);
 }
 
@@ -114,9 +163,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vtape	*v;
 	FILE		*fp;
 	void		*d;
-	size_t		 n;
+	const uint8_t	*ops = NULL, *sep;
+	size_t		 n, nops = 0;
 	uint64_t	 kept;
 	int		 fd;
+
+	if ((sep = memmem(data, size, "OPS!", 4)) != NULL) {
+		ops = sep + 4;
+		nops = size - (size_t)(ops - data);
+		size = (size_t)(sep - data);
+	}
 
 	if (path[0] == '\0') {
 		log_init(1, 0, "fuzz_vtape");
@@ -151,7 +207,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	v = d;
 	if (fsize() != kept || cart_count(v->cart) != n)
 		abort();
-	exercise(d);
+	exercise(d, ops, nops);
 	B->free(d);
 	return 0;
 }
