@@ -94,8 +94,12 @@ status_ok(void *d)
 	uint64_t	 pos;
 
 	if (B->status(d, &st) == 0 && (st.fileno < -1 || st.blkno < -1 ||
-	    (st.flags & ~TC_ST_ALLFLAGS)))
+	    (st.flags & ~TC_ST_ALLFLAGS))) {
+		fprintf(stderr, "bad status: file %lld block %lld flags "
+		    "0x%x\n", (long long)st.fileno, (long long)st.blkno,
+		    st.flags);
 		abort();
+	}
 	(void)B->position(d, &pos);
 }
 
@@ -150,6 +154,14 @@ exercise(void *d, const uint8_t *ops, size_t nops)
 			(void)B->op(d, opcodes[ops[i] / 4 % nitems(opcodes)],
 			    count, &res);
 			break;
+		}
+		if (getenv("FUZZ_TRACE") != NULL) {
+			struct tc_status t;
+
+			B->status(d, &t);
+			fprintf(stderr, "op %u %d: file %lld block %lld\n",
+			    ops[i], (int8_t)ops[i + 1], (long long)t.fileno,
+			    (long long)t.blkno);
 		}
 		status_ok(d);
 	}
