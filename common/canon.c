@@ -135,6 +135,24 @@ canon_flagnames(uint32_t flags, char *buf, size_t len)
 	return buf;
 }
 
+/* A density code in words, as mt-st prints it; "no translation" else. */
+const char *
+canon_density(unsigned code)
+{
+	static const struct { unsigned code; const char *name; } d[] = {
+		{ 0x00, "default" }, { 0x40, "LTO-1" }, { 0x42, "LTO-2" },
+		{ 0x44, "LTO-3" }, { 0x46, "LTO-4" }, { 0x58, "LTO-5" },
+		{ 0x5a, "LTO-6" }, { 0x5c, "LTO-7" }, { 0x5d, "LTO-7-M8" },
+		{ 0x5e, "LTO-8" }, { 0x60, "LTO-9" },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(d); i++)
+		if (d[i].code == code)
+			return d[i].name;
+	return "no translation";
+}
+
 static const char *ctx_names[] = {
 	[TC_CTX_ANY] = "*", [TC_CTX_OPEN] = "open", [TC_CTX_READ] = "read",
 	[TC_CTX_WRITE] = "write", [TC_CTX_IOCTL] = "ioctl",

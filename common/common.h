@@ -110,6 +110,7 @@ const char *canon_flagnames(uint32_t, char *, size_t);
 uint32_t canon_flagbyname(const char *);	/* TC_ST_*, or 0 */
 const char *canon_flagname(uint32_t);		/* one flag's name, or NULL */
 #define TC_ST_NFLAGS	11	/* TC_ST_* are bits 0 to 10 */
+const char *canon_density(unsigned);
 
 /* Operation contexts for tcerrno. */
 enum tc_ctx {

@@ -146,23 +146,6 @@ bad:
 	exit(1);
 }
 
-static const char *
-density_name(unsigned code)
-{
-	static const struct { unsigned code; const char *name; } d[] = {
-		{ 0x00, "default" }, { 0x40, "LTO-1" }, { 0x42, "LTO-2" },
-		{ 0x44, "LTO-3" }, { 0x46, "LTO-4" }, { 0x58, "LTO-5" },
-		{ 0x5a, "LTO-6" }, { 0x5c, "LTO-7" }, { 0x5d, "LTO-7-M8" },
-		{ 0x5e, "LTO-8" }, { 0x60, "LTO-9" },
-	};
-	size_t	i;
-
-	for (i = 0; i < nitems(d); i++)
-		if (d[i].code == code)
-			return d[i].name;
-	return "no translation";
-}
-
 static int	platform_status(struct tc_conn *);
 
 /* The mt-st status page, from MTIOCGET as a local st would fill it. */
@@ -190,7 +173,7 @@ do_status(struct tc_conn *c)
 	    mt.mt_fileno, mt.mt_blkno, mt.mt_resid & 0xff);
 	printf("Tape block size %ld bytes. Density code 0x%x (%s).\n",
 	    (mt.mt_dsreg & MT_ST_BLKSIZE_MASK) >> MT_ST_BLKSIZE_SHIFT, dens,
-	    density_name(dens));
+	    canon_density(dens));
 	printf("Soft error count since last status=%ld\n",
 	    (mt.mt_erreg & MT_ST_SOFTERR_MASK) >> MT_ST_SOFTERR_SHIFT);
 	printf("General status bits on (%lx):\n", (unsigned long)mt.mt_gstat);
