@@ -8,6 +8,8 @@
 #   make bench            throughput and latency against the peers, on
 #                         loopback; rewrites docs/PERFORMANCE.md (never
 #                         part of make check)
+#   make fuzz             libFuzzer harnesses (fuzz/, clang), FUZZ_TIME s each;
+#                         make fuzz-smoke: 10 s each (CI runs it)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1 ...   build and test with AddressSanitizer+UBSan
 #   make CC=clang         any C11 compiler
