@@ -263,4 +263,135 @@ expect "node free again" 0 "$T" $A -f st0 status
 expect "missing node" 2 "$T" $A -f stgone status
 has "ENOENT" "No such file or directory"
 
+# mt-st and dd on both sides: a tctape mount of A too, so that the st
+# drive is driven by real programs through real ioctls at both ends
+M2=$TMP/m2
+mkdir "$M2"
+expect "tctape mount of A" 0 "$BIN/tctape" $A mount "$M2"
+MOUNTED="$M2 $MOUNTED"
+[ -f "$M2/nst0" ] && pass "node nst0 on A" || fail "no node $M2/nst0"
+
+mt_run() {	# LOG NODE ARGS...
+	local log=$1 node=$2 out rc
+	shift 2
+	out=$(mt -f "$node" "$@" 2>&1)
+	rc=$?
+	printf '$ mt %s -> %d\n%s\n' "$*" "$rc" "$out" |
+	    sed "s|$node|NODE|g" >>"$log"
+}
+dd_run() {	# LOG NODE dd-ARGS... (if= or of= the node is added)
+	local log=$1 node=$2 dir=$3 out rc
+	shift 3
+	out=$(dd "$dir=$node" status=noxfer "$@" 2>&1 </dev/null >"$TMP/dd.out")
+	rc=$?
+	[ "$dir" = of ] && out=$(dd "$dir=$node" status=noxfer "$@" 2>&1 \
+	    <"$TMP/dd.in" >/dev/null; echo "rc $?")
+	printf '$ dd %s %s -> %s %s\n%s\n' "$dir" "$*" "$rc" \
+	    "$(md5sum <"$TMP/dd.out" | cut -c1-32)" "$out" |
+	    sed "s|$node|NODE|g" >>"$log"
+	: >"$TMP/dd.out"
+}
+mtscript() {	# LOG NONREWINDING REWINDING
+	local l=$1 n=$2 r=$3 bs
+	mt_run $l $n rewind
+	mt_run $l $n status
+	for bs in 1 512 10240 65536 262144 1048576; do
+		head -c $bs "$TMP/big.data" >"$TMP/dd.in"
+		dd_run $l $n of bs=$bs count=1
+	done
+	mt_run $l $n status
+	mt_run $l $n tell
+	mt_run $l $n rewind
+	for bs in 1 512 10240 65536 262144 1048576; do
+		dd_run $l $n if bs=$((bs * 2))
+	done
+	dd_run $l $n if bs=1024		# end of data
+	mt_run $l $n status
+	mt_run $l $n rewind
+	mt_run $l $n fsf 1
+	dd_run $l $n if bs=100 count=1	# ENOMEM
+	mt_run $l $n status
+	mt_run $l $n bsf 1
+	mt_run $l $n status
+	mt_run $l $n fsr 1
+	mt_run $l $n bsr 1
+	mt_run $l $n fsr 2		# EIO at the filemark
+	mt_run $l $n status
+	mt_run $l $n eod
+	mt_run $l $n status
+	mt_run $l $n seek 4
+	mt_run $l $n tell
+	dd_run $l $n if bs=1M count=1
+	mt_run $l $n eod
+	mt_run $l $n weof 1
+	mt_run $l $n setblk 512
+	head -c 4096 "$TMP/big.data" >"$TMP/dd.in"
+	dd_run $l $n of bs=1024
+	mt_run $l $n status
+	mt_run $l $n bsr 2
+	dd_run $l $n if bs=512 count=1
+	mt_run $l $n status
+	mt_run $l $n setblk 0
+	# the rewinding node writes its filemark, then rewinds (tar, not
+	# dd: dd's dup2 and close of its descriptor is a close to tctape)
+	mt_run $l $n eod
+	tar -b 6 -cf "$r" -C "$TMP" big.data >>$l 2>&1
+	echo "tar -> $?" >>$l
+	mt_run $l $n status
+	mt_run $l $n eod
+	mt_run $l $n tell
+	mt_run $l $n offline
+	mt_run $l $n status
+	dd_run $l $n if bs=512		# ENOMEDIUM
+	mt_run $l $n load
+	mt_run $l $n status
+}
+: >"$TMP/mt.direct"; : >"$TMP/mt.st"
+head -c 1048576 /dev/urandom >"$TMP/big.data"
+mtscript "$TMP/mt.direct" "$M/nref" "$M/ref"
+mtscript "$TMP/mt.st" "$M2/nst0" "$M2/st0"
+if diff -u "$TMP/mt.direct" "$TMP/mt.st" >"$TMP/mt.diff"; then
+	pass "mt and dd: same transcript ($(grep -c '^\$' "$TMP/mt.st") commands)"
+else
+	fail "mt and dd transcripts differ:"
+	sed 's/^/    /' "$TMP/mt.diff"
+fi
+echo "mt and dd through the st drive:"
+sed 's/^/    /' "$TMP/mt.st"
+
+OUT=$(cat "$TMP/mt.st")
+has "dd: six files" "File number=6, block number=0"
+has "dd: ENOMEM for a short buffer" "dd: error reading 'NODE': Cannot allocate memory"
+has "dd: ENOMEDIUM after offline" "dd: failed to open 'NODE': No medium found"
+has "1 MiB record read back whole" "$ dd if bs=2097152 -> 0 $(md5sum <"$TMP/big.data" | cut -c1-32)"
+grep -A7 "^tar -> 0" "$TMP/mt.st" | grep -q "BOT ONLINE" &&
+    pass "rewinding node: at BOT after the close" ||
+    fail "rewinding node did not rewind"
+
+# kill -9 mid-write: every record written is on the tape, then a filemark
+mt -f "$M2/nst0" eod
+before=$(mt -f "$M2/nst0" tell | tr -dc 0-9)
+mkfifo "$TMP/fifo"
+dd if="$TMP/fifo" of="$M2/nst0" bs=10240 iflag=fullblock status=none &
+DD=$!
+exec 5>"$TMP/fifo"
+head -c 30720 /dev/zero >&5
+for i in $(seq 1 1000); do
+	[ "$(sed -n 's/^syscw: //p' /proc/$DD/io 2>/dev/null)" -ge 3 ] 2>/dev/null &&
+	    break
+	sleep 0.01
+done
+kill -9 $DD
+wait $DD 2>/dev/null
+exec 5>&-
+expect "status after kill -9" 0 mt -f "$M2/nst0" status
+has "a filemark closes the file" "block number=0"
+after=$(mt -f "$M2/nst0" tell | tr -dc 0-9)
+[ "$((after - before))" -eq 4 ] && pass "three records and a filemark after kill -9" ||
+    fail "kill -9: $before -> $after, wanted 3 records and a filemark"
+mt -f "$M2/nst0" bsf 1
+mt -f "$M2/nst0" bsr 1
+expect "last record read back" 0 sh -c "dd if='$M2/nst0' bs=20480 count=1 status=none | wc -c"
+[ "$OUT" = 10240 ] && pass "10240 bytes" || fail "read $OUT bytes"
+
 finish
