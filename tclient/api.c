@@ -214,18 +214,7 @@ tc_op(struct tc_conn *c, int op, int64_t count, int64_t *result)
 int
 tc_local_op(struct tc_conn *c, int local, int64_t count)
 {
-	const struct tc_opent	*oe;
-
-	if (c->plat == NULL)
-		return tc_fail(c, TC_ERR_CONFIG, EINVAL, "platform %s has no "
-		    "op table; declare a known platform (TCLIENT_PLATFORM)",
-		    c->platform);
-	oe = platform_opbylocal(c->plat, local);
-	if (oe == NULL || oe->canon < 0)
-		return tc_fail(c, TC_ERR_DRIVE, c->plat->unsupported,
-		    "operation %d%s%s has no canonical form on %s", local,
-		    oe ? " " : "", oe ? oe->name : "", c->platform);
-	return tc_op(c, oe->canon, count, NULL);
+	return tc_local_op_result(c, local, count, NULL);
 }
 
 int

@@ -40,22 +40,12 @@ teardown(void)
 	free(home);
 }
 
-/* A record whose bytes say which record it is. */
-static void
-fill(uint8_t *p, size_t len, unsigned seed)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(seed * 131 + i * 7 + (i >> 8));
-}
-
 static void
 put(size_t len, unsigned seed)
 {
 	uint8_t	*p = malloc(len);
 
-	fill(p, len, seed);
+	th_fill(p, len, seed);
 	ck_assert_int_eq(tc_write(c, p, len), (ssize_t)len);
 	free(p);
 }
@@ -66,7 +56,7 @@ get(size_t len, unsigned seed)
 	uint8_t	*want = malloc(len), *got = malloc(len + 4096);
 	ssize_t	 n;
 
-	fill(want, len, seed);
+	th_fill(want, len, seed);
 	n = tc_read(c, got, len + 4096);
 	ck_assert_int_eq(n, (ssize_t)len);
 	ck_assert_mem_eq(got, want, len);
@@ -359,7 +349,7 @@ START_TEST(fixed_block_mode)
 		uint8_t	want[10240], got[4096];
 		int	i;
 
-		fill(want, sizeof(want), 1);
+		th_fill(want, sizeof(want), 1);
 		for (i = 0; i < 20; i++) {
 			ck_assert_int_eq(tc_read(c, got, sizeof(got)), 512);
 			ck_assert_mem_eq(got, want + 512 * i, 512);
@@ -427,9 +417,9 @@ START_TEST(lost_client_gets_its_filemark)
 
 		if (c2 == NULL || tc_open(c2, "vtape0", O_WRONLY, 0) < 0)
 			_exit(1);
-		fill(b, 700, 1);
+		th_fill(b, 700, 1);
 		tc_write(c2, b, 700);
-		fill(b, 800, 2);
+		th_fill(b, 800, 2);
 		tc_write(c2, b, 800);
 		_exit(0);		/* no close: the kernel drops the socket */
 	}

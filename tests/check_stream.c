@@ -48,15 +48,6 @@ teardown(void)
 	free(home);
 }
 
-static void
-fill(uint8_t *p, size_t len, unsigned seed)
-{
-	size_t	i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)(seed * 131 + i * 7 + (i >> 8));
-}
-
 /* Records seeded 0..n-1 of size len, then a filemark, from BOT. */
 static void
 tape_holds(struct tc_conn *c, int n, size_t len)
@@ -66,7 +57,7 @@ tape_holds(struct tc_conn *c, int n, size_t len)
 
 	ck_assert_int_eq(tc_op(c, TC_STREW, 1, NULL), 0);
 	for (i = 0; i < n; i++) {
-		fill(want, len, (unsigned)i);
+		th_fill(want, len, (unsigned)i);
 		ck_assert_int_eq(tc_read(c, got, sizeof(got)), (ssize_t)len);
 		ck_assert_mem_eq(got, want, len);
 	}
@@ -81,7 +72,7 @@ write_until_error(struct tc_conn *c, size_t len, int max, int *err)
 	int	i;
 
 	for (i = 0; i < max; i++) {
-		fill(buf, len, (unsigned)i);
+		th_fill(buf, len, (unsigned)i);
 		if (tc_write(c, buf, len) != (ssize_t)len) {
 			*err = errno;
 			return i;
@@ -117,7 +108,7 @@ START_TEST(deferred_enospc)
 	{
 		uint8_t	buf[4096];
 
-		fill(buf, sizeof(buf), (unsigned)ok);
+		th_fill(buf, sizeof(buf), (unsigned)ok);
 		ck_assert_int_eq(tc_write(c, buf, sizeof(buf)), 4096);
 	}
 	ck_assert_int_eq(tc_op(c, TC_STWEOF, 1, NULL), 0);
@@ -157,7 +148,7 @@ START_TEST(deferred_error_at_close)
 	ck_assert_int_eq(tc_open(c, "flaky", O_WRONLY, 0), 0);
 	/* the 20th fails on the drive after its call has returned */
 	for (i = 0; i < 20; i++) {
-		fill(buf, sizeof(buf), (unsigned)i);
+		th_fill(buf, sizeof(buf), (unsigned)i);
 		ck_assert_int_eq(tc_write(c, buf, sizeof(buf)), 4096);
 	}
 	ck_assert_int_eq(tc_close(c), TC_ERR_DRIVE);
@@ -173,7 +164,7 @@ file_of(struct tc_conn *c, int n, size_t len, unsigned seed)
 	int	i;
 
 	for (i = 0; i < n; i++) {
-		fill(buf, len, seed + (unsigned)i);
+		th_fill(buf, len, seed + (unsigned)i);
 		ck_assert_int_eq(tc_write(c, buf, len), (ssize_t)len);
 	}
 	ck_assert_int_eq(tc_op(c, TC_STWEOF, 1, NULL), 0);
@@ -214,7 +205,7 @@ START_TEST(readahead_is_invisible)
 	ck_assert_int_eq(tc_read(c, got, sizeof(got)), 1000);
 	ck_assert_int_eq(tc_read(c, got, sizeof(got)), 0);
 	status_is(c, 1, 0);
-	fill(want, 1000, 10);
+	th_fill(want, 1000, 10);
 	ck_assert_int_eq(tc_read(c, got, sizeof(got)), 1000);
 	ck_assert_mem_eq(got, want, 1000);
 
@@ -229,7 +220,7 @@ START_TEST(readahead_is_invisible)
 	/* a write after reads lands where the reader was */
 	ck_assert_int_eq(tc_op(c, TC_STREW, 1, NULL), 0);
 	ck_assert_int_eq(tc_read(c, got, sizeof(got)), 1000);
-	fill(want, 1000, 99);
+	th_fill(want, 1000, 99);
 	ck_assert_int_eq(tc_write(c, want, 1000), 1000);
 	ck_assert_int_eq(tc_close(c), 0);
 	ck_assert_int_eq(tc_open(c, "t1", O_RDONLY, 0), 0);
@@ -248,9 +239,9 @@ START_TEST(readahead_buffer_change)
 
 	ck_assert_ptr_nonnull(c = th_connect_window(&dmn, 1 << 20));
 	ck_assert_int_eq(tc_open(c, "t1", O_RDWR, 0), 0);
-	fill(got, 500, 0);
+	th_fill(got, 500, 0);
 	ck_assert_int_eq(tc_write(c, got, 500), 500);
-	fill(got, 300, 1);
+	th_fill(got, 300, 1);
 	ck_assert_int_eq(tc_write(c, got, 300), 300);
 	ck_assert_int_eq(tc_op(c, TC_STWEOF, 1, NULL), 0);
 	ck_assert_int_eq(tc_op(c, TC_STREW, 1, NULL), 0);
@@ -279,7 +270,7 @@ START_TEST(vanished_writer)
 		if (w == NULL || tc_open(w, "t2", O_WRONLY, 0) < 0)
 			_exit(1);
 		for (i = 0; i < 300; i++) {
-			fill(buf, sizeof(buf), (unsigned)i);
+			th_fill(buf, sizeof(buf), (unsigned)i);
 			if (tc_write(w, buf, sizeof(buf)) != sizeof(buf))
 				_exit(2);
 		}
@@ -318,7 +309,7 @@ step(struct tc_conn *c, const char *drive, unsigned r, char *out,
 
 	switch (k) {
 	case 0: case 1: case 2:
-		fill(buf, sizes[(r >> 4) % 3], r);
+		th_fill(buf, sizes[(r >> 4) % 3], r);
 		n = tc_write(c, buf, sizes[(r >> 4) % 3]);
 		snprintf(out, outlen, "write %zd %d", n, n < 0 ? errno : 0);
 		return;

@@ -248,3 +248,12 @@ th_connect_window(const struct daemon *d, int64_t window)
 	}
 	return c;
 }
+
+void
+th_fill(uint8_t *p, size_t len, unsigned seed)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(seed * 131 + i * 7 + (i >> 8));
+}

@@ -30,5 +30,7 @@ struct tc_conn *th_connect(const struct daemon *, const char *home);
 int	 th_run(const char *cmd, char **out);
 char	*th_conf(const char *home, const char *drives);
 struct tc_conn *th_connect_window(const struct daemon *, int64_t);
+/* A record whose bytes say which record it is. */
+void	 th_fill(uint8_t *, size_t, unsigned seed);
 
 #endif
