@@ -19,6 +19,8 @@
 
 /* Hard limits: checked before anything is allocated. */
 #define TC_MAX_RECORD		(16u * 1024 * 1024)	/* one tape record */
+#define TC_FUSE_RECORD		(1024u * 1024)	/* one record through tctape:
+						   the largest FUSE request */
 #define TC_MAX_CTRL		(64u * 1024)		/* any non-data frame */
 #define TC_NAME_MAX		63	/* drive, backend, errno name */
 #define TC_PLATFORM_MAX		39	/* "os-arch" */

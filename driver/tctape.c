@@ -140,19 +140,20 @@ static void
 report(void)
 {
 	const struct tt_node	*n;
-	size_t			 i;
+	size_t			 i, max;
 
 	printf("%-17s %-16s %-8s %-9s %-10s %s\n", "NODE", "DRIVE", "BACKEND",
 	    "AT-CLOSE", "ACCESS", "MAX-RECORD");
 	for (i = 0; i < tt.nnodes; i++) {
 		n = &tt.nodes[i];
-		printf("%-17s %-16s %-8s %-9s %-10s %u\n", n->name, n->drive,
+		max = n->max_record < tt.wlimit ? n->max_record : tt.wlimit;
+		printf("%-17s %-16s %-8s %-9s %-10s %zu\n", n->name, n->drive,
 		    n->backend, n->rewind ? "rewind" : "no-rewind",
-		    n->readonly ? "read-only" : "read-write", n->max_record);
+		    n->readonly ? "read-only" : "read-write", max);
 	}
-	printf("tctape: %s: the kernel passes %zu bytes per write request, "
-	    "%zu per read; records up to MAX-RECORD travel whole\n", tt.dir,
-	    tt.wlimit, tt.rlimit);
+	printf("tctape: %s: a write(2) is one record of at most %zu bytes "
+	    "(the largest FUSE request); larger ones fail with EINVAL\n",
+	    tt.dir, tt.wlimit);
 	fflush(stdout);
 }
 
@@ -205,12 +206,42 @@ serve(struct fuse_session *se, int foreground, int verbose)
 	return r < 0 ? -1 : 0;
 }
 
+static int	is_tctape(const char *);
+
+/* A directory, not already holding our nodes. */
+static int
+check_dir(const char *dir)
+{
+	struct stat	sb;
+
+	if (stat(dir, &sb) == -1 && errno == ENOTCONN) {
+		fprintf(stderr, "tctape: %s: the tctape that mounted it has "
+		    "ended; first: tctape unmount %s\n", dir, dir);
+		return -1;
+	}
+	if (errno != 0 || !S_ISDIR(sb.st_mode)) {
+		fprintf(stderr, "tctape: %s: %s; mount needs an existing "
+		    "directory (mkdir it first)\n", dir, errno ? strerror(errno) :
+		    "not a directory");
+		return -1;
+	}
+	if (realpath(dir, mnt_abs) != NULL && is_tctape(mnt_abs)) {
+		fprintf(stderr, "tctape: %s: tape nodes are mounted there "
+		    "already (tctape unmount %s)\n", dir, dir);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 do_mount(struct fuse_args *args, int foreground, int verbose)
 {
 	struct fuse_session	*se;
 	int			 r = -1;
 
+	errno = 0;
+	if (check_dir(tt.dir) == -1)
+		return 2;
 	tt.pagesize = (size_t)sysconf(_SC_PAGESIZE);
 	tt.uid = getuid();
 	tt.gid = getgid();
@@ -294,7 +325,7 @@ main(int argc, char **argv)
 	    fuse_opt_add_arg(&args, "default_permissions,fsname=tctape,"
 	    "subtype=tctape,max_read=1048576") == -1)
 		fatalx("out of memory");
-	while ((ch = getopt_long(argc, argv, "+dfho:s:vV", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "dfho:s:vV", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'd':

@@ -17,7 +17,7 @@
 #include "common.h"
 
 #define TT_ROOT_INO	1
-#define TT_REQ_MAX	(1024 * 1024)	/* what we ask the kernel for */
+#define TT_REQ_MAX	TC_FUSE_RECORD	/* what we ask the kernel for */
 #define TT_RELEASE_WAIT	10		/* seconds an open waits for a release */
 
 /* A tape node: DRIVE rewinds at close, nDRIVE does not. */
@@ -38,16 +38,19 @@ struct tt_handle {
 	const struct tt_node	*node;
 	int			 oflags;
 	struct tc_conn		*conn;
-	int			 tape_open;	/* the drive is open on conn */
-	int			 flushed;	/* tape closed at a flush (tt.mtx) */
+	int			 flushed;	/* closed once, idle since (tt.mtx) */
+	int			 releasing;	/* the last close (tt.mtx) */
+	int			 dirty;		/* written since the last flush */
+	int			 perr;		/* an error for the next request */
 	uint32_t		 max_record;	/* largest record, from the drive */
 	uint32_t		 max_block;
 	int64_t			 blksize;	/* -1: not known since the last op */
 
-	/* a record whose write(2) the kernel may still be passing in parts */
+	/* a record whose write(2) the kernel is passing in parts */
 	uint8_t			*wbuf;
 	size_t			 wlen;
 	size_t			 wcap;
+	size_t			 wwant;		/* the write(2)'s count; 0: unknown */
 	int			 holding;
 
 	/* a record read whole for a read(2) the kernel may pass in parts */
@@ -98,15 +101,15 @@ extern const struct fuse_lowlevel_ops tt_ops;
 
 /* tctape_handle.c */
 int	 handle_open(const struct tt_node *, int, struct tt_handle **);
-int	 handle_ready(struct tt_handle *);
+void	 handle_busy(struct tt_handle *);
 int	 handle_flush(struct tt_handle *);
 void	 handle_release(struct tt_handle *);
 void	 handle_closeall(void);
 int	 handle_errno(struct tt_handle *, int, const char *);
 
 /* tctape_io.c */
-ssize_t	 io_write(struct tt_handle *, const void *, size_t, off_t);
-ssize_t	 io_read(struct tt_handle *, size_t, off_t, const void **);
+ssize_t	 io_write(struct tt_handle *, pid_t, const void *, size_t, off_t);
+ssize_t	 io_read(struct tt_handle *, pid_t, size_t, off_t, const void **);
 int	 io_settle(struct tt_handle *);
 int	 io_ioctl(struct tt_handle *, unsigned int, const void *, size_t,
 	    void *, size_t *);

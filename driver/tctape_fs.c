@@ -68,7 +68,7 @@ fs_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	ssize_t			 n;
 
 	pthread_mutex_lock(&h->mtx);
-	if ((n = io_read(h, size, off, &data)) < 0)
+	if ((n = io_read(h, fuse_req_ctx(req)->pid, size, off, &data)) < 0)
 		fuse_reply_err(req, (int)-n);
 	else
 		fuse_reply_buf(req, data, (size_t)n);
@@ -83,7 +83,7 @@ fs_write(fuse_req_t req, fuse_ino_t ino, const char *buf, size_t size,
 	ssize_t			 n;
 
 	pthread_mutex_lock(&h->mtx);
-	n = io_write(h, buf, size, off);
+	n = io_write(h, fuse_req_ctx(req)->pid, buf, size, off);
 	pthread_mutex_unlock(&h->mtx);
 	if (n < 0)
 		fuse_reply_err(req, (int)-n);

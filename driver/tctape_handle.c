@@ -1,7 +1,9 @@
 /*
  * tctape_handle.c -- an open tape node: its own connection to tclientd and
- * its own drive session, the tape close at the flush of close(2), the end
- * of the connection at release.
+ * its own drive session.  close(2) (FUSE flush) hands back the errors of
+ * writes done behind; the drive is closed -- filemark after writing,
+ * rewind on the rewinding node -- when the kernel releases the last
+ * reference, and an open of the same drive waits for that.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,28 +26,44 @@ handle_errno(struct tt_handle *h, int code, const char *what)
 }
 
 /*
- * Another handle of this mount on the same drive, closed at a flush but
- * not yet released: the kernel is about to release it.  Wait for that
- * (until the deadline), and say whether it is worth trying again.
+ * What another handle of this mount on the same drive is doing: 2 its
+ * release is under way, 1 it was closed (flush) and has been idle since,
+ * so its release is most likely on its way, 0 it is in use.
+ */
+static int
+pending_release(const struct tt_handle *h)
+{
+	const struct tt_handle	*o;
+	int			 state = 0;
+
+	TAILQ_FOREACH(o, &tt.handles, entry) {
+		if (o == h || strcmp(o->node->drive, h->node->drive) != 0)
+			continue;
+		if (o->releasing)
+			return 2;
+		if (o->flushed)
+			state = 1;
+	}
+	return state;
+}
+
+/*
+ * The drive is busy: wait while our own last holder of it is being
+ * released (a rewind may take minutes), and a while for the release of
+ * one that was closed.  1: worth trying again.
  */
 static int
 wait_release(struct tt_handle *h, const struct timespec *until)
 {
-	struct tt_handle	*o;
-	int			 waited = 0, busy;
+	int	state, waited = 0;
 
 	pthread_mutex_lock(&tt.mtx);
-	for (;;) {
-		busy = 0;
-		TAILQ_FOREACH(o, &tt.handles, entry)
-			if (o != h && o->flushed &&
-			    strcmp(o->node->drive, h->node->drive) == 0)
-				busy = 1;
-		if (!busy)
-			break;
+	while ((state = pending_release(h)) != 0) {
 		waited = 1;
-		if (pthread_cond_timedwait(&tt.released, &tt.mtx, until) ==
-		    ETIMEDOUT) {
+		if (state == 2)
+			pthread_cond_wait(&tt.released, &tt.mtx);
+		else if (pthread_cond_timedwait(&tt.released, &tt.mtx,
+		    until) == ETIMEDOUT) {
 			waited = 0;
 			break;
 		}
@@ -59,8 +77,6 @@ connect_server(struct tt_handle *h)
 {
 	char	err[600];
 
-	tc_disconnect(h->conn);
-	h->conn = NULL;
 	if (tc_connect(&tt.opts, &h->conn, err, sizeof(err)) < 0) {
 		log_warnx("%s: %s", h->node->name, err);
 		return -EIO;
@@ -73,7 +89,7 @@ static int
 open_drive(struct tt_handle *h)
 {
 	struct timespec	until;
-	int		r, e, again = 1;
+	int		r, e;
 
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += TT_RELEASE_WAIT;
@@ -85,17 +101,9 @@ open_drive(struct tt_handle *h)
 		e = errno;
 		if (r == TC_ERR_DRIVE && e == EBUSY && wait_release(h, &until))
 			continue;
-		/* a connection that has ended: one new one */
-		if (r != TC_ERR_DRIVE && again) {
-			again = 0;
-			if (connect_server(h) == 0)
-				continue;
-			return -EIO;
-		}
 		errno = e;
 		return -handle_errno(h, r, "open");
 	}
-	h->tape_open = 1;
 	h->blksize = -1;
 	tc_limits(h->conn, &h->max_record, NULL, &h->max_block);
 	return 0;
@@ -128,69 +136,58 @@ handle_open(const struct tt_node *node, int oflags, struct tt_handle **hp)
 	return r;
 }
 
-static void
-set_flushed(struct tt_handle *h, int flushed)
+/* A request on the handle: a descriptor of it is still in use. */
+void
+handle_busy(struct tt_handle *h)
 {
+	if (!h->flushed)
+		return;
 	pthread_mutex_lock(&tt.mtx);
-	h->flushed = flushed;
+	h->flushed = 0;
 	pthread_mutex_unlock(&tt.mtx);
 }
 
 /*
- * The tape is closed at every flush, since FUSE cannot tell the last
- * close(2) from others.  A descriptor still open after that (a dup, a
- * forked child's copy) opens the drive again at its next operation, as a
- * program would that closed and opened the node.  Called with h->mtx.
+ * close(2), of any descriptor: the writes done behind reach the drive and
+ * their error, if any, is close's, as st reports it from its flush.
  */
-int
-handle_ready(struct tt_handle *h)
-{
-	int	r;
-
-	if (h->tape_open)
-		return 0;
-	log_info("%s: used after a close(2) of another descriptor: opening "
-	    "the drive again", h->node->name);
-	if ((r = open_drive(h)) == 0)
-		set_flushed(h, 0);
-	return r;
-}
-
-/* close(2): the held record, then st's close (filemark, rewind). */
 int
 handle_flush(struct tt_handle *h)
 {
-	int	r, c;
+	struct tc_status	st;
+	int			r;
 
 	pthread_mutex_lock(&h->mtx);
 	r = io_settle(h);
-	if (h->tape_open) {
-		h->tape_open = 0;
-		if ((c = tc_close(h->conn)) < 0 && r == 0)
-			r = -handle_errno(h, c, "close");
-		log_debug("%s: closed", h->node->name);
+	if (r == 0 && h->dirty) {
+		h->dirty = 0;
+		if ((r = tc_status(h->conn, &st)) < 0)
+			r = -handle_errno(h, r, "close");
 	}
-	set_flushed(h, 1);
+	pthread_mutex_lock(&tt.mtx);
+	h->flushed = 1;
+	pthread_mutex_unlock(&tt.mtx);
 	pthread_mutex_unlock(&h->mtx);
 	return r;
 }
 
-/* The last reference is gone: end the connection, free the handle. */
+/* The last reference is gone: st's close, the end of the connection. */
 void
 handle_release(struct tt_handle *h)
 {
 	int	r;
 
+	pthread_mutex_lock(&tt.mtx);
+	h->releasing = 1;
+	pthread_mutex_unlock(&tt.mtx);
 	pthread_mutex_lock(&h->mtx);
 	if ((r = io_settle(h)) < 0)
-		log_warnx("%s: a record held at release: %s", h->node->name,
+		log_warnx("%s: at the last close: %s", h->node->name,
 		    strerror(-r));
-	if (h->tape_open) {
-		h->tape_open = 0;
-		if (tc_close(h->conn) < 0)
-			log_warnx("%s: close at release: %s", h->node->name,
-			    tc_errmsg(h->conn));
-	}
+	if (tc_close(h->conn) < 0)
+		log_warnx("%s: close: %s", h->node->name, tc_errmsg(h->conn));
+	else
+		log_debug("%s: closed", h->node->name);
 	pthread_mutex_unlock(&h->mtx);
 	tc_disconnect(h->conn);
 	pthread_mutex_lock(&tt.mtx);

@@ -345,6 +345,9 @@ do_drives(struct tc_conn *c)
 	for (i = 0; i < n; i++)
 		printf("%-16s %-8s %-10s %u\n", d[i].name, d[i].backend,
 		    d[i].readonly ? "read-only" : "read-write", d[i].max_record);
+	if (n > 0)
+		printf("(through tctape(8) nodes: up to %u bytes per record, "
+		    "the largest FUSE request)\n", TC_FUSE_RECORD);
 	if (n == 0)
 		fprintf(stderr, "tclient: no drive on %s lets identity %s in\n",
 		    c->server, tc_identity(c));

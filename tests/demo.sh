@@ -1,23 +1,43 @@
 #!/bin/sh
-# demo.sh -- the main job on the embedded default: back up a directory with
-# GNU tar through tclientd to the file-backed drive vtape0, rewind, restore
-# it elsewhere, compare.  Everything lives in a fresh state directory.
+# demo.sh -- the main job on the embedded default: tctape puts tape nodes
+# for tclientd's drives in a directory, GNU tar writes a backup straight to
+# DIR/vtape0, mt-st looks at the drive, tar lists and restores it, and the
+# restored tree is compared.  Everything lives in a fresh state directory.
 set -eu
 BIN=${TC_BINDIR:-bin}
 SRC=${DEMO_SRC:-$(cd "$(dirname "$0")/.." && pwd)}
 work=$(mktemp -d "${TMPDIR:-/tmp}/tclient-demo.XXXXXX")
 export TCLIENT_HOME="$work/state"
 unset TCLIENT_SERVER
+tape="$work/tape"
 
 cleanup() {
+	if [ -d "$tape" ] && mountpoint -q "$tape" 2>/dev/null; then
+		"$BIN/tctape" unmount "$tape" 2>/dev/null ||
+		    fusermount3 -uz "$tape" 2>/dev/null || true
+	fi
 	[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
 
 say() { printf '%s\n' "$*"; }
+short() { sed "s|$work|\$W|g; s|$BIN/||g; $1"; }
+# the command as a user types it, then its output indented
+run() {
+	say "\$ $*" | short ""
+	if "$@" >"$work/out" 2>&1; then rc=0; else rc=$?; fi
+	short 's/^/   /' <"$work/out"
+	return $rc
+}
 
-say "== starting tclientd on the embedded default (state in $TCLIENT_HOME)"
+if [ ! -e /dev/fuse ] || ! command -v fusermount3 >/dev/null 2>&1; then
+	say "demo: tctape needs FUSE: /dev/fuse and fusermount3" \
+	    "(sudo apt-get install -y fuse3)" >&2
+	exit 1
+fi
+
+say "== tclientd on the embedded default (W=$work)"
 "$BIN/tclientd" -d -l 127.0.0.1:0 -P "$work/port" 2>"$work/tclientd.log" &
 pid=$!
 i=0
@@ -30,21 +50,24 @@ while [ ! -s "$work/port" ]; do
 	fi
 	sleep 0.02
 done
-say "   listening on 127.0.0.1:$(cat "$work/port"); drives:"
-"$BIN/tclient" drives | sed 's/^/   /'
+export TCLIENT_SERVER="127.0.0.1:$(cat "$work/port")"
 
-say "== backing up $SRC with GNU tar through 'tclient -f vtape0 write'"
-tar -C "$SRC" --exclude=./obj --exclude=./bin --exclude=./lib \
-    --exclude=./build --exclude=./.git -b 20 -cf - . |
-    "$BIN/tclient" -v -f vtape0 write -b 10240 2>&1 | sed 's/^/   /'
-"$BIN/tclient" -f vtape0 status | sed 's/^/   /'
+say "== tape nodes for its drives"
+mkdir "$tape"
+run "$BIN/tctape" mount "$tape"
 
-say "== rewinding and restoring with 'tclient -f vtape0 read' into $work/restore"
-"$BIN/tclient" -f vtape0 rewind
+say "== a backup of $SRC, GNU tar straight to the rewinding node"
+run tar -b 20 -C "$SRC" --exclude=./obj --exclude=./bin --exclude=./lib \
+    --exclude=./build --exclude=./.git -cf "$tape/vtape0" .
+run mt -f "$tape/nvtape0" eod
+run mt -f "$tape/nvtape0" status
+run mt -f "$tape/nvtape0" rewind
+
+say "== list and restore with tar"
+say "\$ tar -b 20 -tvf \$W/tape/vtape0 | tail -3"
+tar -b 20 -tvf "$tape/vtape0" | tail -3 | short 's/^/   /'
 mkdir "$work/restore"
-"$BIN/tclient" -v -f vtape0 read 2>"$work/read.log" |
-    tar -C "$work/restore" -xf -
-sed 's/^/   /' "$work/read.log"
+run tar -b 20 -xf "$tape/vtape0" -C "$work/restore"
 
 say "== comparing"
 if diff -r --exclude=obj --exclude=bin --exclude=lib --exclude=build \
@@ -56,7 +79,8 @@ else
 	head -20 "$work/diff"
 	exit 1
 fi
+run "$BIN/tctape" unmount "$tape"
 kill $pid
 wait $pid 2>/dev/null || true
 pid=
-say "== tclientd stopped; demo done"
+say "== unmounted, tclientd stopped; demo done"
