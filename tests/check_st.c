@@ -332,6 +332,212 @@ START_TEST(test_daemon)
 }
 END_TEST
 
+/*
+ * The chain: tclientd A [st0 -> a tctape node] -> tclientd B [vtape t],
+ * and B's vtape ref beside it, alike, for comparison.  Set up once in the
+ * runner's process, so that the mount is always undone.
+ */
+static struct daemon	 da, db;
+static char		*cdir, mnt[PATH_MAX];
+static int		 chain_up, mounted;
+
+static void
+chain_setup(void)
+{
+	char	 drives[2 * PATH_MAX], home[PATH_MAX], cmd[6 * PATH_MAX];
+	char	*conf;
+
+	cdir = th_tmpdir();
+	snprintf(home, sizeof(home), "%s/b", cdir);
+	if ((conf = th_conf(home, "drive t {\n backend vtape\n path t.tap\n"
+	    " allow local-client read-write\n}\ndrive ref {\n backend vtape\n"
+	    " path ref.tap\n allow local-client read-write\n}\n")) == NULL ||
+	    th_daemon_start(&db, home, conf) != 0)
+		goto out;
+	free(conf);
+	snprintf(mnt, sizeof(mnt), "%s/m", cdir);
+	snprintf(cmd, sizeof(cmd), "mkdir %s && TCLIENT_HOME=%s %s -s %s mount "
+	    "%s", mnt, home, th_bin("tctape"), db.server, mnt);
+	if (th_run(cmd, NULL) != 0)
+		return;
+	mounted = 1;
+	snprintf(home, sizeof(home), "%s/a", cdir);
+	snprintf(drives, sizeof(drives), "drive st0 {\n backend st\n"
+	    " path %s/nt\n block-limits 4 2000000\n"
+	    " allow local-client read-write\n}\n", mnt);
+	if ((conf = th_conf(home, drives)) == NULL ||
+	    th_daemon_start(&da, home, conf) != 0)
+		goto out;
+	chain_up = 1;
+out:
+	free(conf);
+}
+
+static void
+chain_teardown(void)
+{
+	char	cmd[4 * PATH_MAX];
+
+	if (da.pid > 0)
+		th_daemon_stop(&da);
+	if (mounted) {
+		snprintf(cmd, sizeof(cmd), "%s unmount %s || fusermount3 -u -z "
+		    "%s", th_bin("tctape"), mnt, mnt);
+		th_run(cmd, NULL);
+	}
+	if (db.pid > 0)
+		th_daemon_stop(&db);
+	th_rmrf(cdir);
+	free(cdir);
+}
+
+/* An open drive: st0 through A (st), or ref on B (vtape). */
+static struct tc_conn *
+chain_open(int st, int64_t window)
+{
+	struct tc_conn	*c;
+
+	ck_assert_msg(chain_up, "the chain did not come up; see %s.log",
+	    cdir);
+	ck_assert_ptr_nonnull(c = th_connect_window(st ? &da : &db, window));
+	ck_assert_int_eq(tc_open(c, st ? "st0" : "ref", O_RDWR, 0), 0);
+	ck_assert_int_eq(tc_op(c, TC_STREW, 1, NULL), 0);
+	return c;
+}
+
+static void
+put(struct tc_conn *c, size_t len, unsigned seed)
+{
+	uint8_t	*p = malloc(len);
+
+	th_fill(p, len, seed);
+	ck_assert_int_eq(tc_write(c, p, len), (ssize_t)len);
+	free(p);
+}
+
+static void
+get(struct tc_conn *c, size_t len, unsigned seed)
+{
+	uint8_t	*p = malloc(len), *want = malloc(len);
+
+	th_fill(want, len, seed);
+	ck_assert_int_eq(tc_read(c, p, len + 100), (ssize_t)len);
+	ck_assert_int_eq(memcmp(p, want, len), 0);
+	free(p);
+	free(want);
+}
+
+static uint64_t
+pos(struct tc_conn *c)
+{
+	uint64_t	p = 12345;
+
+	ck_assert_int_eq(tc_position(c, &p), 0);
+	return p;
+}
+
+/* The limits from block-limits: a tctape node answers no SG_IO. */
+START_TEST(test_chain_limits)
+{
+	struct tc_conn	*c = chain_open(1, 0);
+	uint32_t	 maxrec, lo, hi;
+
+	ck_assert_int_eq(tc_limits(c, &maxrec, &lo, &hi), 0);
+	ck_assert_uint_eq(lo, 4);
+	ck_assert_uint_eq(hi, 2000000);
+	tc_disconnect(c);
+}
+END_TEST
+
+/*
+ * Reads never run ahead of the client on st: a client with a window that
+ * stops after two of five records leaves the tape after the second.
+ */
+START_TEST(test_chain_lockstep)
+{
+	struct tc_conn	*c;
+	int		 st = _i, k;
+
+	c = chain_open(st, -1);
+	for (k = 0; k < 5; k++)
+		put(c, 1000 + (size_t)k, (unsigned)k);
+	ck_assert_int_eq(tc_close(c), 0);
+	tc_disconnect(c);
+
+	c = chain_open(st, 0);
+	get(c, 1000, 0);
+	get(c, 1001, 1);
+	ck_assert_uint_eq(pos(c), 2);
+	ck_assert_int_eq(tc_close(c), 0);
+	ck_assert_int_eq(tc_open(c, st ? "st0" : "ref", O_RDONLY, 0), 0);
+	get(c, 1002, 2);
+	ck_assert_uint_eq(pos(c), 3);
+	tc_disconnect(c);
+}
+END_TEST
+
+/* The canonical operations st has no single mtio operation for. */
+START_TEST(test_chain_made_ops)
+{
+	struct tc_conn	*c;
+	struct tc_status st;
+	int64_t		 r;
+	int		 onst = _i;
+
+	c = chain_open(onst, -1);
+	put(c, 100, 1);
+	ck_assert_int_eq(tc_op(c, TC_STWEOF, 1, NULL), 0);
+	put(c, 200, 2);
+	put(c, 300, 3);
+	ck_assert_int_eq(tc_op(c, TC_STWEOF, 1, NULL), 0);
+	put(c, 400, 4);
+	ck_assert_uint_eq(pos(c), 6);
+	/* MTNBSF 0: the start of this file; 1: of the one before */
+	ck_assert_int_eq(tc_op(c, TC_X_NBSF, 0, NULL), 0);
+	ck_assert_uint_eq(pos(c), 5);
+	ck_assert_int_eq(tc_op(c, TC_X_NBSF, 1, NULL), 0);
+	ck_assert_uint_eq(pos(c), 2);
+	ck_assert_int_eq(tc_status(c, &st), 0);
+	ck_assert_int_eq(st.fileno, 1);
+	ck_assert_int_eq(st.blkno, 0);
+	/* reaching the first file is a rewind, passing it EIO at BOT */
+	ck_assert_int_eq(tc_op(c, TC_X_NBSF, 1, NULL), 0);
+	ck_assert_uint_eq(pos(c), 0);
+	ck_assert_int_eq(tc_op(c, TC_STFSF, 1, NULL), 0);
+	ck_assert_int_eq(tc_op(c, TC_X_NBSF, 2, NULL), TC_ERR_DRIVE);
+	ck_assert_int_eq(errno, EIO);
+	ck_assert_uint_eq(pos(c), 0);
+	ck_assert_int_eq(tc_status(c, &st), 0);
+	ck_assert_uint_eq(st.flags & TC_ST_BOT, TC_ST_BOT);
+	/* the block size, test unit ready, flush, cache */
+	r = -1;
+	ck_assert_int_eq(tc_op(c, TC_X_GRSZ, 0, &r), 0);
+	ck_assert_int_eq(r, 0);
+	ck_assert_int_eq(tc_op(c, TC_STIOCHGP, 512, NULL), 0);
+	ck_assert_int_eq(tc_op(c, TC_X_GRSZ, 0, &r), 0);
+	ck_assert_int_eq(r, 512);
+	ck_assert_int_eq(tc_op(c, TC_STIOCHGP, 0, NULL), 0);
+	ck_assert_int_eq(tc_op(c, TC_STTUR, 0, NULL), 0);
+	ck_assert_int_eq(tc_op(c, TC_X_FLUSH, 0, NULL), 0);
+	ck_assert_int_eq(tc_op(c, TC_X_CACHE, 0, NULL), 0);
+	ck_assert_int_eq(tc_op(c, TC_X_TELL, 0, &r), 0);
+	ck_assert_int_eq(r, 0);
+	/* with no tape */
+	ck_assert_int_eq(tc_op(c, TC_STOFFL, 1, NULL), 0);
+	ck_assert_int_eq(tc_op(c, TC_STTUR, 0, NULL), TC_ERR_DRIVE);
+	ck_assert_int_eq(errno, ENOMEDIUM);
+	ck_assert_int_eq(tc_op(c, TC_STLOAD, 1, NULL), 0);
+	/* only the vtape spaces to adjacent filemarks */
+	r = tc_op(c, TC_STFSSF, 1, NULL);
+	if (onst) {
+		ck_assert_int_eq(r, TC_ERR_DRIVE);
+		ck_assert_int_eq(errno, ENOSYS);
+	} else
+		ck_assert_int_eq(r, 0);
+	tc_disconnect(c);
+}
+END_TEST
+
 static Suite *
 st_suite(void)
 {
@@ -355,6 +561,15 @@ st_suite(void)
 	tcase_add_test(tc, test_open_late);
 	tcase_add_test(tc, test_passthrough);
 	tcase_add_test(tc, test_daemon);
+	suite_add_tcase(s, tc);
+
+	/* ref on B, then st0 through A: the same answers */
+	tc = tcase_create("chain");
+	tcase_add_unchecked_fixture(tc, chain_setup, chain_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_chain_limits);
+	tcase_add_loop_test(tc, test_chain_lockstep, 0, 2);
+	tcase_add_loop_test(tc, test_chain_made_ops, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
