@@ -326,8 +326,10 @@ START_TEST(test_daemon)
 	ck_assert_int_eq(memcmp(buf, "6789", 4), 0);
 	ck_assert_int_eq(tc_read(c, buf, 8), 0);
 	ck_assert_int_eq(tc_close(c), 0);
-	tc_disconnect(c);
+	/* a client still connected, idle: SIGTERM still stops the daemon */
 	ck_assert_int_eq(th_daemon_stop(&d), 0);
+	ck_assert(th_log_has(&d, "tclientd: stopped"));
+	tc_disconnect(c);
 	free(conf);
 }
 END_TEST

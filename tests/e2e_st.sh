@@ -8,13 +8,23 @@ T="$BIN/tclient"
 M=$TMP/m
 MOUNTED=""
 
+unmount() {
+	"$BIN/tctape" unmount "$1" >/dev/null 2>&1 ||
+	    fusermount3 -u -z "$1" 2>/dev/null
+}
+# outermost first: the mount of A, A (which holds nodes of B's mount),
+# the mount of B, B
 st_cleanup() {
-	# A holds nodes of the mount: it goes first, B last
-	[ -n "${APID:-}" ] && kill "$APID" 2>/dev/null && wait "$APID" 2>/dev/null
-	for d in $MOUNTED; do
-		"$BIN/tctape" unmount "$d" >/dev/null 2>&1 ||
-		    fusermount3 -u -z "$d" 2>/dev/null
-	done
+	[ -n "${M2:-}" ] && unmount "$M2"
+	if [ -n "${APID:-}" ] && kill "$APID" 2>/dev/null; then
+		for i in $(seq 1 1000); do
+			kill -0 "$APID" 2>/dev/null || break
+			sleep 0.01
+		done
+		kill -9 "$APID" 2>/dev/null
+		wait "$APID" 2>/dev/null
+	fi
+	[ -n "$MOUNTED" ] && unmount "$M"
 	cleanup
 }
 trap st_cleanup EXIT
@@ -265,10 +275,9 @@ has "ENOENT" "No such file or directory"
 
 # mt-st and dd on both sides: a tctape mount of A too, so that the st
 # drive is driven by real programs through real ioctls at both ends
+mkdir "$TMP/m2"
 M2=$TMP/m2
-mkdir "$M2"
 expect "tctape mount of A" 0 "$BIN/tctape" $A mount "$M2"
-MOUNTED="$M2 $MOUNTED"
 [ -f "$M2/nst0" ] && pass "node nst0 on A" || fail "no node $M2/nst0"
 
 mt_run() {	# LOG NODE ARGS...
