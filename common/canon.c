@@ -97,6 +97,28 @@ static const struct {
 	{ TC_ST_CLN, "CLN" }, { TC_ST_COMPRESS, "COMPRESS" },
 };
 
+uint32_t
+canon_flagbyname(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(flagnames); i++)
+		if (strcmp(flagnames[i].name, name) == 0)
+			return flagnames[i].flag;
+	return 0;
+}
+
+const char *
+canon_flagname(uint32_t flag)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(flagnames); i++)
+		if (flagnames[i].flag == flag)
+			return flagnames[i].name;
+	return NULL;
+}
+
 const char *
 canon_flagnames(uint32_t flags, char *buf, size_t len)
 {
@@ -111,6 +133,24 @@ canon_flagnames(uint32_t flags, char *buf, size_t len)
 		strncat(buf, flagnames[i].name, len - strlen(buf) - 1);
 	}
 	return buf;
+}
+
+/* A density code in words, as mt-st prints it; "no translation" else. */
+const char *
+canon_density(unsigned code)
+{
+	static const struct { unsigned code; const char *name; } d[] = {
+		{ 0x00, "default" }, { 0x40, "LTO-1" }, { 0x42, "LTO-2" },
+		{ 0x44, "LTO-3" }, { 0x46, "LTO-4" }, { 0x58, "LTO-5" },
+		{ 0x5a, "LTO-6" }, { 0x5c, "LTO-7" }, { 0x5d, "LTO-7-M8" },
+		{ 0x5e, "LTO-8" }, { 0x60, "LTO-9" },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(d); i++)
+		if (d[i].code == code)
+			return d[i].name;
+	return "no translation";
 }
 
 static const char *ctx_names[] = {

@@ -107,6 +107,10 @@ const struct tc_canon_info *canon_byname(const char *);
 const struct tc_canon_info *canon_all(size_t *);
 
 const char *canon_flagnames(uint32_t, char *, size_t);
+uint32_t canon_flagbyname(const char *);	/* TC_ST_*, or 0 */
+const char *canon_flagname(uint32_t);		/* one flag's name, or NULL */
+#define TC_ST_NFLAGS	11	/* TC_ST_* are bits 0 to 10 */
+const char *canon_density(unsigned);
 
 /* Operation contexts for tcerrno. */
 enum tc_ctx {
@@ -302,6 +306,10 @@ struct tc_platform {
 	size_t		 nops;
 	int		 unsupported;	/* errno for an op it cannot do */
 	int		 unsupported_line;
+	/* "status FLAG BITS": its MTIOCGET status word's bits (mt_gstat)
+	   for each TC_ST_* flag, by bit index; 0: the platform has none */
+	uint32_t	 gstat[TC_ST_NFLAGS];
+	int		 gstat_line[TC_ST_NFLAGS];
 	int		 fallback;	/* errno when nothing maps (EIO) */
 };
 struct tc_rule {
@@ -338,6 +346,9 @@ const struct tc_errent *platform_errbyname(const struct tc_platform *,
 const struct tc_errent *platform_errbynum(const struct tc_platform *, int);
 const struct tc_opent *platform_opbylocal(const struct tc_platform *, int);
 const struct tc_opent *platform_opbycanon(const struct tc_platform *, int);
+int	platform_has_gstat(const struct tc_platform *);
+uint32_t platform_flags(const struct tc_platform *);
+uint32_t platform_gstat(const struct tc_platform *, uint32_t flags);
 
 /* tables_embed.c, generated from tables/ at build time */
 struct tc_embedded {
@@ -376,6 +387,10 @@ struct tcerrno_res {
 int	tcerrno(const struct tc_tables *, int err, const char *server,
 	    const char *client, enum tc_ctx, struct tcerrno_res *);
 const char *tcerrno_stepname(enum tcerrno_step);
+/* The pair rule for err in exactly this context, or NULL (no fallbacks). */
+const struct tc_rule *tcerrno_rule(const struct tc_tables *,
+	    const struct tc_platform *server, const struct tc_platform *client,
+	    int err, enum tc_ctx);
 
 /* tls.c -- TLS 1.3 only, mutual authentication, shared by both sides */
 struct ssl_ctx_st;

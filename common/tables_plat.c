@@ -111,6 +111,69 @@ ops_unsupported(struct tl *L, const struct tl_src *src,
 	p->unsupported = e->num;
 }
 
+/* 0x followed by 1 to 8 hex digits, not 0: 1; else 0. */
+static int
+gstat_bits(const char *s, uint32_t *out)
+{
+	uint32_t	v = 0;
+	size_t		i;
+
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X') || s[2] == '\0' ||
+	    strlen(s + 2) > 8)
+		return 0;
+	for (i = 2; s[i] != '\0'; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+		v = v * 16 + (uint32_t)(isdigit((unsigned char)s[i]) ?
+		    s[i] - '0' : tolower((unsigned char)s[i]) - 'a' + 10);
+	}
+	*out = v;
+	return v != 0;
+}
+
+/* "status FLAG BITS": the bits of the platform's status word for FLAG. */
+static void
+ops_status(struct tl *L, const struct tl_src *src, const struct tl_line *tl,
+    struct tc_platform *p)
+{
+	uint32_t	 flag, bits;
+	int		 i, k;
+
+	if (tl->nf != 3) {
+		tl_diag(L, src->label, tl->lineno,
+		    "expected status FLAG BITS, found %zu fields", tl->nf);
+		return;
+	}
+	if ((flag = canon_flagbyname(tl->f[1])) == 0) {
+		tl_diag(L, src->label, tl->lineno, "unknown status flag \"%s\": "
+		    "use BOT, EOF, EOT, EOD, WR_PROT, ONLINE, NO_MEDIUM, SM, "
+		    "IM_REP_EN, CLN or COMPRESS", tl->f[1]);
+		return;
+	}
+	if (!gstat_bits(tl->f[2], &bits)) {
+		tl_diag(L, src->label, tl->lineno, "status bits \"%s\" are not "
+		    "a hexadecimal number 0x1..0xffffffff", tl->f[2]);
+		return;
+	}
+	for (k = 0; (1u << k) != flag; k++)
+		;
+	if (p->gstat_line[k] != 0) {
+		tl_diag(L, src->label, tl->lineno, "duplicate status flag %s "
+		    "(first at line %d)", tl->f[1], p->gstat_line[k]);
+		return;
+	}
+	for (i = 0; i < TC_ST_NFLAGS; i++)
+		if (p->gstat[i] & bits) {
+			tl_diag(L, src->label, tl->lineno, "status bits %s of %s "
+			    "overlap those of %s at line %d", tl->f[2],
+			    tl->f[1], canon_flagname(1u << i),
+			    p->gstat_line[i]);
+			return;
+		}
+	p->gstat[k] = bits;
+	p->gstat_line[k] = tl->lineno;
+}
+
 /* Name, number, canonical op; the canonical op as a code, or -2. */
 static int
 ops_fields(struct tl *L, const struct tl_src *src, const struct tl_line *tl,
@@ -183,6 +246,10 @@ ops_line(struct tl *L, const struct tl_src *src, const struct tl_line *tl,
 
 	if (strcmp(tl->f[0], "unsupported") == 0) {
 		ops_unsupported(L, src, tl, p);
+		return;
+	}
+	if (strcmp(tl->f[0], "status") == 0) {
+		ops_status(L, src, tl, p);
 		return;
 	}
 	if (tl->nf != 3) {
@@ -298,4 +365,36 @@ platform_opbycanon(const struct tc_platform *p, int canon)
 		if (p->ops[i].canon == canon)
 			return &p->ops[i];
 	return NULL;
+}
+
+/* The canonical flags the platform's status word has bits for. */
+uint32_t
+platform_flags(const struct tc_platform *p)
+{
+	uint32_t	f = 0;
+	size_t		i;
+
+	for (i = 0; i < TC_ST_NFLAGS; i++)
+		if (p->gstat[i] != 0)
+			f |= 1u << i;
+	return f;
+}
+
+int
+platform_has_gstat(const struct tc_platform *p)
+{
+	return platform_flags(p) != 0;
+}
+
+/* The platform's status word for canonical flags: its bits for each. */
+uint32_t
+platform_gstat(const struct tc_platform *p, uint32_t flags)
+{
+	uint32_t	w = 0;
+	size_t		i;
+
+	for (i = 0; i < TC_ST_NFLAGS; i++)
+		if (flags & (1u << i))
+			w |= p->gstat[i];
+	return w;
 }

@@ -177,13 +177,55 @@ check_dup(struct tl *L, const struct tc_rule *r, size_t n)
 	}
 }
 
+/*
+ * A rule that some platform pair could use, but for which the lookup
+ * always chooses another rule: a more specific one, or an earlier one as
+ * specific.  Reports the rule chosen for the first pair.
+ */
+static void
+check_shadow(struct tl *L, const struct tc_rule *r)
+{
+	const struct tc_tables	*t = L->t;
+	const struct tc_platform *sp, *cp;
+	const struct tc_errent	*e;
+	const struct tc_rule	*w, *first = NULL;
+	char			*where;
+	size_t			 i, j;
+
+	for (i = 0; i < t->nplats; i++) {
+		sp = &t->plats[i];
+		if (!platform_match(r->from, sp->id) ||
+		    (e = platform_errbyname(sp, r->from_err)) == NULL)
+			continue;
+		for (j = 0; j < t->nplats; j++) {
+			cp = &t->plats[j];
+			if (j == i || !platform_match(r->to, cp->id) ||
+			    platform_errbyname(cp, r->to_err) == NULL)
+				continue;
+			if ((w = tcerrno_rule(t, sp, cp, e->num, r->ctx)) == r)
+				return;
+			if (first == NULL)
+				first = w;
+		}
+	}
+	if (first == NULL ||
+	    (where = tl_where(L, r->file, first->file, first->line)) == NULL)
+		return;
+	tl_diag(L, r->file, r->line, "rule can never fire: %s is chosen "
+	    "instead for every pair it covers", where);
+	free(where);
+}
+
 void
 tl_check_rules(struct tl *L)
 {
-	size_t	i;
+	size_t	i, n;
 
 	for (i = 0; i < L->t->nrules && !L->oom; i++) {
+		n = L->t->ndiags;
 		check_fire(L, &L->t->rules[i]);
 		check_dup(L, &L->t->rules[i], i);
+		if (L->t->ndiags == n)
+			check_shadow(L, &L->t->rules[i]);
 	}
 }

@@ -25,8 +25,8 @@ specificity(const char *pattern)
  * target exists on the client; the most specific wins, server side first,
  * then the first in file order.
  */
-static const struct tc_rule *
-find_rule(const struct tc_tables *t, const struct tc_platform *sp,
+const struct tc_rule *
+tcerrno_rule(const struct tc_tables *t, const struct tc_platform *sp,
     const struct tc_platform *cp, int err, enum tc_ctx ctx)
 {
 	const struct tc_rule	*r, *best = NULL;
@@ -86,9 +86,9 @@ lookup(const struct tc_tables *t, const struct tc_platform *sp,
 {
 	const struct tc_rule	*r = NULL;
 
-	if (ctx != TC_CTX_ANY && (r = find_rule(t, sp, cp, err, ctx)) != NULL)
+	if (ctx != TC_CTX_ANY && (r = tcerrno_rule(t, sp, cp, err, ctx)) != NULL)
 		res->step = TCE_RULE_CTX;
-	else if ((r = find_rule(t, sp, cp, err, TC_CTX_ANY)) != NULL)
+	else if ((r = tcerrno_rule(t, sp, cp, err, TC_CTX_ANY)) != NULL)
 		res->step = TCE_RULE_ANY;
 	if (r != NULL) {
 		res->rule = r;

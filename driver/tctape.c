@@ -4,6 +4,7 @@
  */
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -233,6 +234,22 @@ check_dir(const char *dir)
 	return 0;
 }
 
+/* FOPEN_STREAM (Linux 5.2): every read(2) and write(2) at offset 0. */
+static int
+check_kernel(void)
+{
+	struct utsname	u;
+	unsigned	maj = 0, min = 0;
+
+	if (uname(&u) == 0 && sscanf(u.release, "%u.%u", &maj, &min) == 2 &&
+	    (maj < 5 || (maj == 5 && min < 2))) {
+		fprintf(stderr, "tctape: Linux %s is too old: tape nodes need "
+		    "FUSE stream files (Linux 5.2 or later)\n", u.release);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 do_mount(struct fuse_args *args, int foreground, int verbose)
 {
@@ -240,7 +257,7 @@ do_mount(struct fuse_args *args, int foreground, int verbose)
 	int			 r = -1;
 
 	errno = 0;
-	if (check_dir(tt.dir) == -1)
+	if (check_kernel() == -1 || check_dir(tt.dir) == -1)
 		return 2;
 	tt.pagesize = (size_t)sysconf(_SC_PAGESIZE);
 	tt.uid = getuid();

@@ -102,6 +102,7 @@ extern const struct fuse_lowlevel_ops tt_ops;
 /* tctape_handle.c */
 int	 handle_open(const struct tt_node *, int, struct tt_handle **);
 void	 handle_busy(struct tt_handle *);
+int	 handle_sync(struct tt_handle *);
 int	 handle_flush(struct tt_handle *);
 void	 handle_release(struct tt_handle *);
 void	 handle_closeall(void);

@@ -119,27 +119,22 @@ fs_ioctl(fuse_req_t req, fuse_ino_t ino, unsigned int cmd, void *arg,
 		fuse_reply_ioctl(req, 0, outlen ? &out : NULL, outlen);
 }
 
-/* fsync(2): the held record goes to the drive. */
+/* fsync(2): the records written so far are on the drive. */
 static void
 fs_fsync(fuse_req_t req, fuse_ino_t ino, int datasync,
     struct fuse_file_info *fi)
 {
-	struct tt_handle	*h = handle_of(fi);
-	int			 r;
-
-	pthread_mutex_lock(&h->mtx);
-	r = io_settle(h);
-	pthread_mutex_unlock(&h->mtx);
-	fuse_reply_err(req, -r);
+	fuse_reply_err(req, -handle_sync(handle_of(fi)));
 }
 
-/* Every close(2), and a killed program's: the tape is closed here. */
+/* Every close(2), a killed program's too: writes done behind settle. */
 static void
 fs_flush(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	fuse_reply_err(req, -handle_flush(handle_of(fi)));
 }
 
+/* The last reference: the drive closes (filemark, rewind). */
 static void
 fs_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {

@@ -136,7 +136,7 @@ handle_open(const struct tt_node *node, int oflags, struct tt_handle **hp)
 	return r;
 }
 
-/* A request on the handle: a descriptor of it is still in use. */
+/* A request on the handle (h->mtx held): a descriptor is still in use. */
 void
 handle_busy(struct tt_handle *h)
 {
@@ -147,12 +147,9 @@ handle_busy(struct tt_handle *h)
 	pthread_mutex_unlock(&tt.mtx);
 }
 
-/*
- * close(2), of any descriptor: the writes done behind reach the drive and
- * their error, if any, is close's, as st reports it from its flush.
- */
+/* Writes done behind reach the drive; their error, if any, is ours. */
 int
-handle_flush(struct tt_handle *h)
+handle_sync(struct tt_handle *h)
 {
 	struct tc_status	st;
 	int			r;
@@ -164,6 +161,21 @@ handle_flush(struct tt_handle *h)
 		if ((r = tc_status(h->conn, &st)) < 0)
 			r = -handle_errno(h, r, "close");
 	}
+	pthread_mutex_unlock(&h->mtx);
+	return r;
+}
+
+/*
+ * close(2), of any descriptor: the error of a write done behind is
+ * close's, as st reports it from its flush.
+ */
+int
+handle_flush(struct tt_handle *h)
+{
+	int	r;
+
+	r = handle_sync(h);
+	pthread_mutex_lock(&h->mtx);
 	pthread_mutex_lock(&tt.mtx);
 	h->flushed = 1;
 	pthread_mutex_unlock(&tt.mtx);

@@ -199,6 +199,8 @@ static void
 print_how(const struct tcerrno_res *r, const char *from, const char *to,
     const struct tc_tables *t)
 {
+	const struct tc_platform *sp, *cp;
+
 	switch (r->step) {
 	case TCE_SAME:
 		printf("same platform, passed through\n");
@@ -214,10 +216,16 @@ print_how(const struct tcerrno_res *r, const char *from, const char *to,
 		    ctx_name(r->rule->ctx), r->rule->file, r->rule->line);
 		break;
 	case TCE_NAME:
-		printf("translated by name %s\n", r->via);
+		sp = tables_platform(t, from);
+		cp = tables_platform(t, to);
+		printf("translated by name %s (%s:%d, %s:%d)\n", r->via,
+		    sp->errno_file, platform_errbyname(sp, r->via)->line,
+		    cp->errno_file, platform_errbyname(cp, r->via)->line);
 		break;
 	case TCE_FALLBACK:
-		printf("no rule and no common name, fallback to EIO\n");
+		cp = tables_platform(t, to);
+		printf("no rule and no common name, fallback to EIO at %s:%d\n",
+		    cp->errno_file, platform_errbyname(cp, "EIO")->line);
 		break;
 	}
 }
@@ -321,6 +329,15 @@ list_platform(const struct tc_platform *p)
 		printf("\t%-16s %4d\t%s\n", o->name, o->local,
 		    ci != NULL ? ci->name : "- (no canonical op)");
 	}
+	if (!platform_has_gstat(p)) {
+		printf("%s: no status word\n", p->id);
+		return;
+	}
+	printf("%s: status word bits (mt_gstat)\n", p->id);
+	for (i = 0; i < TC_ST_NFLAGS; i++)
+		if (p->gstat[i] != 0)
+			printf("\t%-16s 0x%08x\n", canon_flagname(1u << i),
+			    (unsigned)p->gstat[i]);
 }
 
 static int

@@ -146,22 +146,7 @@ bad:
 	exit(1);
 }
 
-static const char *
-density_name(unsigned code)
-{
-	static const struct { unsigned code; const char *name; } d[] = {
-		{ 0x00, "default" }, { 0x40, "LTO-1" }, { 0x42, "LTO-2" },
-		{ 0x44, "LTO-3" }, { 0x46, "LTO-4" }, { 0x58, "LTO-5" },
-		{ 0x5a, "LTO-6" }, { 0x5c, "LTO-7" }, { 0x5d, "LTO-7-M8" },
-		{ 0x5e, "LTO-8" }, { 0x60, "LTO-9" },
-	};
-	size_t	i;
-
-	for (i = 0; i < nitems(d); i++)
-		if (d[i].code == code)
-			return d[i].name;
-	return "no translation";
-}
+static int	platform_status(struct tc_conn *);
 
 /* The mt-st status page, from MTIOCGET as a local st would fill it. */
 static int
@@ -188,7 +173,7 @@ do_status(struct tc_conn *c)
 	    mt.mt_fileno, mt.mt_blkno, mt.mt_resid & 0xff);
 	printf("Tape block size %ld bytes. Density code 0x%x (%s).\n",
 	    (mt.mt_dsreg & MT_ST_BLKSIZE_MASK) >> MT_ST_BLKSIZE_SHIFT, dens,
-	    density_name(dens));
+	    canon_density(dens));
 	printf("Soft error count since last status=%ld\n",
 	    (mt.mt_erreg & MT_ST_SOFTERR_MASK) >> MT_ST_SOFTERR_SHIFT);
 	printf("General status bits on (%lx):\n", (unsigned long)mt.mt_gstat);
@@ -196,6 +181,30 @@ do_status(struct tc_conn *c)
 		if ((unsigned long)mt.mt_gstat & bits[i].bit)
 			printf(" %s", bits[i].name);
 	printf("\n");
+	if (strcmp(tc_platform(c), platform_local()) != 0 && c->plat != NULL)
+		return platform_status(c);
+	return 0;
+}
+
+/* A declared platform's own status word, from its op table. */
+static int
+platform_status(struct tc_conn *c)
+{
+	struct tc_status st;
+	uint32_t	 word;
+	char		 names[200];
+	int		 r;
+
+	if ((r = tc_local_status(c, &st, &word)) < 0)
+		return r;
+	if (r == 0) {
+		printf("%s: no status word in its tables (tcerrno list %s)\n",
+		    tc_platform(c), tc_platform(c));
+		return 0;
+	}
+	printf("%s status word (mt_gstat) %08x: %s\n", tc_platform(c),
+	    (unsigned)word, canon_flagnames(st.flags & platform_flags(c->plat),
+	    names, sizeof(names)));
 	return 0;
 }
 
@@ -355,6 +364,44 @@ do_drives(struct tc_conn *c)
 	return 0;
 }
 
+/*
+ * A client declaring another platform (--platform) gets errnos in that
+ * platform's numbering: its name from the platform's table, or NULL when
+ * the numbers are this host's own.
+ */
+static const char *
+foreign_name(const struct tc_conn *c, int err)
+{
+	const struct tc_errent	*e;
+
+	if (strcmp(tc_platform(c), platform_local()) == 0 || c->plat == NULL)
+		return NULL;
+	e = platform_errbynum(c->plat, err);
+	return e != NULL ? e->name : "?";
+}
+
+/* Is err this errno (number here, name on a declared platform)? */
+static int
+is_err(const struct tc_conn *c, int err, int num, const char *name)
+{
+	const char	*fn = foreign_name(c, err);
+
+	return fn != NULL ? strcmp(fn, name) == 0 : err == num;
+}
+
+/* The text of an errno: strerror, or "NAME (N on PLATFORM)". */
+static const char *
+errtext(const struct tc_conn *c, int err)
+{
+	static char	 buf[TC_NAME_MAX + TC_PLATFORM_MAX + 32];
+	const char	*fn = foreign_name(c, err);
+
+	if (fn == NULL)
+		return strerror(err);
+	snprintf(buf, sizeof(buf), "%s (%d on %s)", fn, err, tc_platform(c));
+	return buf;
+}
+
 /* What to do next, from the error and the drive's status (as mt-st). */
 static void
 hint(struct tc_conn *c, const struct cmd *cmd, int code, int err)
@@ -365,16 +412,17 @@ hint(struct tc_conn *c, const struct cmd *cmd, int code, int err)
 		fprintf(stderr, "tclient: start the server with: tclientd\n");
 	if (code != TC_ERR_DRIVE)
 		return;
-	if (err == EBUSY)
+	if (is_err(c, err, EBUSY, "EBUSY"))
 		fprintf(stderr, "tclient: %s is in use by another session; try "
 		    "again when it is closed\n", drive);
-	else if (err == ENXIO && !c->drive_open)
+	else if (is_err(c, err, ENXIO, "ENXIO") && !c->drive_open)
 		fprintf(stderr, "tclient: list the drives you may use with: "
 		    "tclient drives\n");
-	else if (err == ENOSPC)
+	else if (is_err(c, err, ENOSPC, "ENOSPC"))
 		fprintf(stderr, "tclient: the tape is at its end; continue on "
 		    "another cartridge\n");
-	else if (err == EROFS)
+	else if (is_err(c, err, EROFS, "EROFS") ||
+	    is_err(c, err, EROFS, "EWRPROTECT"))
 		fprintf(stderr, "tclient: the tape in %s is write-protected; "
 		    "open it read-only or load a writable cartridge\n", drive);
 	if (!c->drive_open || c->dead || tc_status(c, &st) < 0)
@@ -399,10 +447,10 @@ report(struct tc_conn *c, const struct cmd *cmd, int code, int err,
 		    c->lasterr.srv_name[0] ? strerror(c->lasterr.srv_err) : "");
 		if (*msg == '\0' || strcmp(msg, plain) == 0)
 			fprintf(stderr, "tclient: %s: %s: %s\n", drive, what,
-			    strerror(err));
+			    errtext(c, err));
 		else
 			fprintf(stderr, "tclient: %s: %s: %s (%s)\n", drive,
-			    what, strerror(err), msg);
+			    what, errtext(c, err), msg);
 	} else
 		fprintf(stderr, "tclient: %s\n", msg);
 	hint(c, cmd, code, err);

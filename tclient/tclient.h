@@ -179,6 +179,16 @@ int	tc_local_op(struct tc_conn *, int local_op, int64_t count);
 int	tc_local_op_result(struct tc_conn *, int local_op, int64_t count,
 	    int64_t *result);
 
+/*
+ * Status in this client's platform's terms: the canonical status in *st
+ * (may be NULL) and, in *word, the bits the platform's driver sets in its
+ * MTIOCGET status word (mt_gstat on Linux and HP-UX) for the flags that
+ * are on, from the "status" lines of its op table.  Returns 1 when the
+ * platform has such a word, 0 when it has none (*word is 0), or a
+ * negative TC_ERR_* code.
+ */
+int	tc_local_status(struct tc_conn *, struct tc_status *st, uint32_t *word);
+
 /* A canonical operation; *result (may be NULL) receives TC_X_TELL's answer. */
 int	tc_op(struct tc_conn *, int canon_op, int64_t count, int64_t *result);
 

@@ -229,6 +229,8 @@ do_op(struct session *s, uint32_t id, const uint8_t *p, size_t len)
 		    "one this server knows", o.op);
 		return;
 	}
+	log_debug("%s (%s): op %s count %lld", s->peer, session_who(s),
+	    ci->name, (long long)o.count);
 	if ((j = drive_job(s, id, JOB_OP, TC_CTX_IOCTL,
 	    (ci->flags & TC_OPF_WRITES) != 0)) == NULL)
 		return;

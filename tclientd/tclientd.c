@@ -269,6 +269,7 @@ main(int argc, char **argv)
 	const char	*file = NULL, *listen = NULL, *portfile = NULL;
 	const char	*e;
 	int		 ch, debug = 0, noaction = 0, verbose = 0, fd;
+	sigset_t	 sigs, osigs;
 	char		 err[512];
 
 	if (argc > 1 && strcmp(argv[1], "--help") == 0)
@@ -327,6 +328,16 @@ main(int argc, char **argv)
 	setup_drives(&srv);
 	if ((fd = server_listen(&srv, err, sizeof(err))) == -1)
 		fatalx("%s", err);
+	/*
+	 * Whoever reads the port file may signal us at once: hold the
+	 * signals until the loop watches them, so none finds the default
+	 * action.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigprocmask(SIG_BLOCK, &sigs, &osigs);
 	announce(&srv, fd, portfile);
 
 	if (!debug) {
@@ -335,6 +346,7 @@ main(int argc, char **argv)
 		log_init(0, verbose, "tclientd");
 	}
 	setup_loop(&srv, fd);
+	sigprocmask(SIG_SETMASK, &osigs, NULL);
 	event_base_loop(srv.base, EVLOOP_NO_EXIT_ON_EMPTY);
 	if (!srv.stopping)
 		fatalx("exited event loop");

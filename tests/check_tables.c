@@ -306,6 +306,59 @@ START_TEST(ops_unsupported)
 }
 END_TEST
 
+/* "status FLAG BITS": each mistake, and the word a good set gives. */
+START_TEST(ops_status)
+{
+	struct tc_tables		*t;
+	const struct tc_platform	*p;
+
+	put_good();
+	put("a-x.ops", "unsupported EPERM\nOPW 1 STWEOF\n"
+	    "status BOT 0x40000000\n"
+	    "status BOT\n"
+	    "status BOOT 0x1\n"
+	    "status EOF 40000000\n"
+	    "status EOF 0x0\n"
+	    "status EOF 0x123456789\n"
+	    "status EOF 0xg\n"
+	    "status BOT 0x2\n"
+	    "status EOF 0x40000001\n"
+	    "status EOF 0x80000000 GMT_EOF\n"
+	    "status WR_PROT 0X04000000\n");
+	expect("%D/a-x.ops:4: expected status FLAG BITS, found 2 fields",
+	    "%D/a-x.ops:5: unknown status flag \"BOOT\": use BOT, EOF, EOT, "
+	    "EOD, WR_PROT, ONLINE, NO_MEDIUM, SM, IM_REP_EN, CLN or COMPRESS",
+	    "%D/a-x.ops:6: status bits \"40000000\" are not a hexadecimal "
+	    "number 0x1..0xffffffff",
+	    "%D/a-x.ops:7: status bits \"0x0\" are not a hexadecimal "
+	    "number 0x1..0xffffffff",
+	    "%D/a-x.ops:8: status bits \"0x123456789\" are not a hexadecimal "
+	    "number 0x1..0xffffffff",
+	    "%D/a-x.ops:9: status bits \"0xg\" are not a hexadecimal "
+	    "number 0x1..0xffffffff",
+	    "%D/a-x.ops:10: duplicate status flag BOT (first at line 3)",
+	    "%D/a-x.ops:11: status bits 0x40000001 of EOF overlap those of BOT "
+	    "at line 3",
+	    "%D/a-x.ops:12: expected status FLAG BITS, found 4 fields", NULL);
+
+	put("a-x.ops", "unsupported EPERM\nOPW 1 STWEOF\n"
+	    "status BOT 0x40000000\nstatus EOF 0x80000000\n"
+	    "status COMPRESS 0x00100000\n");
+	ck_assert_ptr_nonnull(t = tables_load(dir));
+	ck_assert_int_eq(t->ndiags, 0);
+	ck_assert_ptr_nonnull(p = tables_platform(t, "a-x"));
+	ck_assert(platform_has_gstat(p));
+	ck_assert_uint_eq(platform_flags(p), TC_ST_BOT | TC_ST_EOF |
+	    TC_ST_COMPRESS);
+	ck_assert_uint_eq(platform_gstat(p, TC_ST_BOT | TC_ST_WRPROT |
+	    TC_ST_COMPRESS), 0x40100000);
+	ck_assert_uint_eq(platform_gstat(p, TC_ST_WRPROT), 0);
+	ck_assert_int_eq(p->gstat_line[1], 4);	/* TC_ST_EOF is bit 1 */
+	ck_assert(!platform_has_gstat(tables_platform(t, "b-y")));
+	tables_free(t);
+}
+END_TEST
+
 START_TEST(rules_syntax)
 {
 	put_good();
@@ -367,6 +420,29 @@ START_TEST(rules_never_fire)
 }
 END_TEST
 
+/* Rules that the lookup never chooses: another wins for every pair. */
+START_TEST(rules_shadowed)
+{
+	put_good();
+	put("pairs.rules", "a-x b-y open EROFS EACCES\n"
+	    "a-* b-y open EROFS EIO\n"
+	    "* * open EROFS EACCES\n"
+	    "a-x * write EROFS EACCES\n"
+	    "a-x b-y write EROFS EIO\n"
+	    "a-x b-y * EROFS EIO\n"
+	    "a-x * read EROFS EIO\n");
+	put("z.rules", "a-* b-* open EROFS EACCES\n");
+	expect("%D/pairs.rules:2: rule can never fire: line 1 is chosen "
+	    "instead for every pair it covers",
+	    "%D/pairs.rules:3: rule can never fire: line 1 is chosen "
+	    "instead for every pair it covers",
+	    "%D/pairs.rules:4: rule can never fire: line 5 is chosen "
+	    "instead for every pair it covers",
+	    "%D/z.rules:1: rule can never fire: %D/pairs.rules:1 is chosen "
+	    "instead for every pair it covers", NULL);
+}
+END_TEST
+
 START_TEST(rules_duplicate_and_conflict)
 {
 	put_good();
@@ -380,6 +456,8 @@ START_TEST(rules_duplicate_and_conflict)
 	put("z.rules", "a-x b-y read EROFS EIO\n");
 	expect("%D/pairs.rules:3: duplicate rule (same as line 1)",
 	    "%D/pairs.rules:4: conflicting rule: line 1 maps EROFS to EACCES",
+	    "%D/pairs.rules:5: rule can never fire: line 1 is chosen instead "
+	    "for every pair it covers",
 	    "%D/pairs.rules:7: conflicting rule: line 6 maps EROFS to EIO",
 	    "%D/z.rules:1: conflicting rule: %D/pairs.rules:2 maps EROFS to "
 	    "EACCES", NULL);
@@ -415,6 +493,16 @@ START_TEST(file_problems)
 	    "%D/c-z.errno:0: not a regular file",
 	    "%D/pairs.rules:1: unknown errno name EACCES: no platform "
 	    "matching \"b-y\" has it", NULL);
+
+	/* a file that cannot be opened: a dangling symbolic link */
+	put_good();
+	snprintf(path, sizeof(path), "%s/c-z.errno", dir);
+	ck_assert_int_eq(rmdir(path), 0);
+	snprintf(path, sizeof(path), "%s/a-x.ops", dir);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(symlink("/nonexistent/a-x.ops", path), 0);
+	expect("%D/a-x.errno:0: no a-x.ops for this platform",
+	    "%D/a-x.ops:0: cannot read: No such file or directory", NULL);
 }
 END_TEST
 
@@ -532,10 +620,12 @@ tables_suite(void)
 	tcase_add_test(tc, missing_eio);
 	tcase_add_test(tc, ops_syntax);
 	tcase_add_test(tc, ops_unsupported);
+	tcase_add_test(tc, ops_status);
 	tcase_add_test(tc, rules_syntax);
 	tcase_add_test(tc, rules_unknown_names);
 	tcase_add_test(tc, rules_never_fire);
 	tcase_add_test(tc, rules_duplicate_and_conflict);
+	tcase_add_test(tc, rules_shadowed);
 	tcase_add_test(tc, directory_problems);
 	tcase_add_test(tc, file_problems);
 	tcase_add_test(tc, trailing_slash);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "events.h"
 
 static char		 dir[4096];
 static struct tc_tables	*T;
@@ -38,6 +39,8 @@ rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 /*
  * a-x and b-y differ like Linux and a BSD: EAGAIN 11 against 35, and b-y
  * keeps EWOULDBLOCK apart (246) as HP-UX does.  c-z has a name of its own.
+ * a-w and d-v give each less specific rule a pair where it wins (a rule
+ * that never wins is an error of the tables).
  */
 static void
 setup(void)
@@ -57,6 +60,10 @@ setup(void)
 	put("b-y.ops", "unsupported EPERM\n");
 	put("c-z.errno", "EIO 8\nEXC 9\nEACCES 13\n");
 	put("c-z.ops", "unsupported EIO\n");
+	put("a-w.errno", "EIO 5\nEROFS 30\nEAGAIN 11\nEWOULDBLOCK 12\n");
+	put("a-w.ops", "unsupported EIO\n");
+	put("d-v.errno", "EIO 5\nEROFS 30\n");
+	put("d-v.ops", "unsupported EIO\n");
 	put("pairs.rules",
 	    "a-x b-y open EROFS EACCES\n"		/* 1 */
 	    "a-x b-y * ENOSPC EIO\n"			/* 2 */
@@ -66,8 +73,8 @@ setup(void)
 	    "a-* b-y write EROFS EBUSY\n"		/* 6 */
 	    "a-x * write EROFS EIO\n"			/* 7 */
 	    "a-x b-* write EROFS ENOSPC\n"		/* 8 */
-	    "a-x b-y read EAGAIN EPERM\n"		/* 9 */
-	    "a-x b-y read EWOULDBLOCK EBUSY\n"		/* 10 */
+	    "a-* b-y read EAGAIN EPERM\n"		/* 9 */
+	    "a-* b-y read EWOULDBLOCK EBUSY\n"		/* 10 */
 	    "a-x * close EROFS EXC\n");			/* 11 */
 	ck_assert_ptr_nonnull(T = tables_load(dir));
 	for (i = 0; i < T->ndiags; i++)
@@ -144,16 +151,28 @@ START_TEST(most_specific_wins)
 	r = look(30, "a-x", "c-z", TC_CTX_WRITE);
 	ck_assert_int_eq(r.rule->line, 7);
 	ck_assert_int_eq(r.err, 8);		/* c-z's EIO */
+	r = look(30, "a-w", "b-y", TC_CTX_WRITE);
+	ck_assert_int_eq(r.rule->line, 6);
+	ck_assert_str_eq(r.name, "EBUSY");
+	r = look(30, "d-v", "b-y", TC_CTX_WRITE);
+	ck_assert_int_eq(r.rule->line, 5);
+	ck_assert_str_eq(r.name, "EPERM");
 }
 END_TEST
 
-/* Equal specificity: the earlier rule (EAGAIN and EWOULDBLOCK are 11). */
+/*
+ * Equal specificity: the earlier rule (EAGAIN and EWOULDBLOCK are 11 on
+ * a-x); on a-w, where they differ, each rule has its own errno.
+ */
 START_TEST(file_order_breaks_ties)
 {
 	struct tcerrno_res	r = look(11, "a-x", "b-y", TC_CTX_READ);
 
 	ck_assert_int_eq(r.rule->line, 9);
 	ck_assert_str_eq(r.name, "EPERM");
+	r = look(12, "a-w", "b-y", TC_CTX_READ);
+	ck_assert_int_eq(r.rule->line, 10);
+	ck_assert_str_eq(r.name, "EBUSY");
 }
 END_TEST
 
@@ -274,106 +293,6 @@ START_TEST(step_names)
 	ck_assert_str_eq(tcerrno_stepname(TCE_FALLBACK), "fallback");
 }
 END_TEST
-
-/*
- * The events of tape-facts.md section 5 and each platform's own errno for
- * them.  "src" marks a value that identifies the event when a server sends
- * it; a generic one (EIO) or an undocumented one does not, and no rule
- * starts from it.
- */
-struct ev_val {
-	const char	*plat;		/* exact id, or "linux-*" */
-	const char	*err;
-	int		 src;
-};
-struct event {
-	const char	*what;
-	enum tc_ctx	 ctx;
-	struct ev_val	 v[16];
-};
-
-#define L	"linux-*"
-#define AIX	"aix-ppc64"
-#define SOL	"solaris-amd64"
-#define FBSD	"freebsd-amd64"
-#define NBSD	"netbsd-amd64"
-#define OBSD	"openbsd-amd64"
-#define MAC	"darwin-arm64"
-#define HPUX	"hpux-parisc"
-#define OSF	"osf1-alpha"
-static const struct event events[] = {
-	/* Solaris st(4D); the BSDs, HP-UX and OSF/1 do not check at open */
-	{ "write-protected medium at open", TC_CTX_OPEN, {
-	    { L, "EROFS", 1 }, { AIX, "EWRPROTECT", 1 }, { SOL, "EACCES", 1 },
-	    { FBSD, "EACCES", 0 }, { NBSD, "EROFS", 0 }, { OBSD, "EROFS", 0 },
-	    { MAC, "EROFS", 0 }, { HPUX, "EACCES", 0 }, { OSF, "EIO", 0 },
-	} },
-	/* CAM DATA PROTECT: EACCES; scsipi: EROFS; OSF/1 CAM: fatal, EIO */
-	{ "write-protected medium at write", TC_CTX_WRITE, {
-	    { L, "EACCES", 1 }, { AIX, "EWRPROTECT", 1 }, { SOL, "EACCES", 0 },
-	    { FBSD, "EACCES", 1 }, { NBSD, "EROFS", 1 }, { OBSD, "EROFS", 1 },
-	    { MAC, "EROFS", 0 }, { HPUX, "EACCES", 1 }, { OSF, "EIO", 0 },
-	} },
-	{ "write-protected medium at write filemark", TC_CTX_IOCTL, {
-	    { L, "EACCES", 1 }, { AIX, "EWRPROTECT", 1 }, { SOL, "EACCES", 0 },
-	    { FBSD, "EACCES", 1 }, { NBSD, "EROFS", 1 }, { OBSD, "EROFS", 1 },
-	    { MAC, "EROFS", 0 }, { HPUX, "EACCES", 1 }, { OSF, "EIO", 0 },
-	} },
-	/* ASC 3Ah: CAM ENXIO, scsipi ENODEV, OpenBSD ENOMEDIUM, HP-UX ENXIO */
-	{ "no medium at open", TC_CTX_OPEN, {
-	    { L, "ENOMEDIUM", 1 }, { AIX, "ENOTREADY", 1 }, { SOL, "EIO", 0 },
-	    { FBSD, "ENXIO", 1 }, { NBSD, "ENODEV", 1 },
-	    { OBSD, "ENOMEDIUM", 1 }, { MAC, "ENXIO", 0 }, { HPUX, "ENXIO", 1 },
-	    { OSF, "EIO", 0 },
-	} },
-	/* NetBSD and OpenBSD st: EIO at EOM unless early warning is on */
-	{ "end of medium on write", TC_CTX_WRITE, {
-	    { L, "ENOSPC", 1 }, { AIX, "ENXIO", 1 }, { SOL, "ENOSPC", 1 },
-	    { FBSD, "ENOSPC", 1 }, { NBSD, "EIO", 0 }, { OBSD, "EIO", 0 },
-	    { MAC, "ENOSPC", 0 }, { HPUX, "ENOSPC", 0 }, { OSF, "ENOSPC", 1 },
-	} },
-	{ "record larger than the buffer", TC_CTX_READ, {
-	    { L, "ENOMEM", 1 }, { AIX, "ENOMEM", 1 }, { SOL, "ENOMEM", 1 },
-	    { FBSD, "EIO", 0 }, { NBSD, "EIO", 0 }, { OBSD, "EIO", 0 },
-	    { MAC, "ENOMEM", 0 }, { HPUX, "ENOMEM", 0 }, { OSF, "ENOMEM", 0 },
-	} },
-	/* HP-UX s300: BLANK CHECK and EOD are ENXIO */
-	{ "blank tape or end of data on read", TC_CTX_READ, {
-	    { L, "EIO", 0 }, { AIX, "EIO", 0 }, { SOL, "EIO", 0 },
-	    { FBSD, "EIO", 0 }, { NBSD, "EIO", 0 }, { OBSD, "EIO", 0 },
-	    { MAC, "EIO", 0 }, { HPUX, "ENXIO", 1 }, { OSF, "EIO", 0 },
-	} },
-	{ "operation not supported", TC_CTX_IOCTL, {
-	    { L, "ENOSYS", 1 }, { AIX, "EINVAL", 0 }, { SOL, "ENOTTY", 1 },
-	    { FBSD, "EINVAL", 0 }, { NBSD, "EINVAL", 0 }, { OBSD, "EINVAL", 0 },
-	    { MAC, "EINVAL", 0 }, { HPUX, "ENXIO", 0 }, { OSF, "ENXIO", 0 },
-	} },
-	{ "drive already open", TC_CTX_OPEN, {
-	    { L, "EBUSY", 1 }, { AIX, "EAGAIN", 1 }, { SOL, "EBUSY", 1 },
-	    { FBSD, "EBUSY", 1 }, { NBSD, "EBUSY", 1 }, { OBSD, "EBUSY", 0 },
-	    { MAC, "EBUSY", 0 }, { HPUX, "EBUSY", 1 }, { OSF, "EBUSY", 0 },
-	} },
-};
-#undef L
-#undef AIX
-#undef SOL
-#undef FBSD
-#undef NBSD
-#undef OBSD
-#undef MAC
-#undef HPUX
-#undef OSF
-
-static const struct ev_val *
-ev_value(const struct event *e, const char *id)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(e->v) && e->v[i].plat != NULL; i++)
-		if (platform_match(e->v[i].plat, id))
-			return &e->v[i];
-	return NULL;
-}
 
 static void
 check_event(const struct tc_tables *t, const struct event *e)

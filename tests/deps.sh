@@ -32,6 +32,7 @@ if [ "$mode" = test ]; then
 	need_cmd dump dump
 	need_cmd mbuffer mbuffer
 	need_cmd mke2fs e2fsprogs
+	need_cmd jq jq
 fi
 
 missing=$(printf '%s\n' $missing | sort -u | tr '\n' ' ' | sed 's/ *$//')

@@ -39,6 +39,11 @@ ruleline() {
 	    "$tables/pairs.rules"
 }
 
+# The line of platform P's errno table that names E.
+errline() {
+	awk -v e="$2" '$1 == e { print NR; exit }' "$tables/$1.errno"
+}
+
 nplat=$(ls "$tables"/*.errno | wc -l)
 nrules=$(grep -hv '^[[:space:]]*\(#\|$\)' "$tables"/*.rules | wc -l)
 
@@ -81,17 +86,21 @@ check explain_rule "pair rule for open, with file and line" \
 
 run "$tcerrno" explain --from linux-x86_64 --to aix-ppc64 --tables "$tables" 30
 check explain_all_ops "any context by name, then the open rule" \
-    test "$rc" -eq 0 -a "$out" = "EROFS (30) on linux-x86_64 -> EROFS (30) on aix-ppc64: translated by name EROFS
+    test "$rc" -eq 0 -a "$out" = "EROFS (30) on linux-x86_64 -> EROFS (30) on aix-ppc64: translated by name EROFS ($tables/linux-x86_64.errno:$(errline linux-x86_64 EROFS), $tables/aix-ppc64.errno:$(errline aix-ppc64 EROFS))
   on open: EWRPROTECT (47): pair rule at $tables/pairs.rules:$line"
 
 run "$tcerrno" explain --tables "$tables" --op read --from aix-ppc64 \
     --to linux-x86_64 EMEDIA
 check explain_fallback "no name on Linux: EIO" \
-    test "$rc" -eq 0 -a "$out" = "EMEDIA (110) on aix-ppc64 -> EIO (5) on linux-x86_64: no rule and no common name, fallback to EIO"
+    test "$rc" -eq 0 -a "$out" = "EMEDIA (110) on aix-ppc64 -> EIO (5) on linux-x86_64: no rule and no common name, fallback to EIO at $tables/linux-x86_64.errno:$(errline linux-x86_64 EIO)"
 
-run "$tcerrno" explain --from aix-ppc64 --to linux-x86_64 --op write 11
+run "$tcerrno" explain --from aix-ppc64 --to linux-x86_64 --op write --tables "$tables" 11
 check explain_number "a number in the server's numbering" \
-    test "$rc" -eq 0 -a "$out" = "EAGAIN (11) on aix-ppc64 -> EAGAIN (11) on linux-x86_64: translated by name EAGAIN"
+    test "$rc" -eq 0 -a "$out" = "EAGAIN (11) on aix-ppc64 -> EAGAIN (11) on linux-x86_64: translated by name EAGAIN ($tables/aix-ppc64.errno:$(errline aix-ppc64 EAGAIN), $tables/linux-x86_64.errno:$(errline linux-x86_64 EAGAIN))"
+
+run "$tcerrno" explain --from aix-ppc64 --to linux-x86_64 --op read --tables "$tables" ECANCELED
+check explain_alias "by an alias: the line of the name both have" \
+    test "$rc" -eq 0 -a "$out" = "ECANCELED (117) on aix-ppc64 -> ECANCELED (125) on linux-x86_64: translated by name ECANCELED ($tables/aix-ppc64.errno:$(errline aix-ppc64 ECANCELED), $tables/linux-x86_64.errno:$(errline linux-x86_64 ECANCELED))"
 
 run "$tcerrno" explain --from linux-x86_64 --to linux-x86_64 --op open ENOSPC
 check explain_same "same platform passes through" \
@@ -149,6 +158,17 @@ check list_platform "errno and op tables" \
 	grep -qx "linux-x86_64: op table $tables/linux-x86_64.ops; ops it cannot do fail with ENOSYS (38)" <<<"$out" &&
 	grep -qx "	MTWEOF              5	STWEOF" <<<"$out" &&
 	grep -qx "	MTRESET             0	- (no canonical op)" <<<"$out"'
+
+run "$tcerrno" list --tables "$tables" hpux-parisc
+check list_status_word "a platform's status word" \
+    eval '[ $rc -eq 0 ] && grep -qx "hpux-parisc: status word bits (mt_gstat)" <<<"$out" &&
+	grep -qx "	BOT              0x40000000" <<<"$out" &&
+	grep -qx "	COMPRESS         0x00100000" <<<"$out"'
+
+run "$tcerrno" list --tables "$tables" freebsd-amd64
+check list_no_status_word "a platform without one" \
+    eval '[ $rc -eq 0 ] && [[ $out == *"
+freebsd-amd64: no status word" ]]'
 
 run "$tcerrno" list --tables "$tables"
 check list_all "the platform ids" \

@@ -171,6 +171,19 @@ th_log_has(const struct daemon *d, const char *needle)
 	return found;
 }
 
+int
+th_log_wait(const struct daemon *d, const char *needle)
+{
+	int	i;
+
+	for (i = 0; i < 500; i++) {
+		if (th_log_has(d, needle))
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
 /* A client with the certificates in home (default: the daemon's). */
 struct tc_conn *
 th_connect(const struct daemon *d, const char *home)

@@ -26,6 +26,8 @@ const char *th_bin(const char *name);
 int	 th_daemon_start(struct daemon *, const char *home, const char *conf);
 int	 th_daemon_stop(struct daemon *);
 int	 th_log_has(const struct daemon *, const char *needle);
+/* The same, waiting up to 5 s for the daemon to write it. */
+int	 th_log_wait(const struct daemon *, const char *needle);
 struct tc_conn *th_connect(const struct daemon *, const char *home);
 int	 th_run(const char *cmd, char **out);
 char	*th_conf(const char *home, const char *drives);
