@@ -28,6 +28,7 @@ st_cleanup() {
 	cleanup
 }
 trap st_cleanup EXIT
+trap "exit 1" INT TERM HUP
 
 if [ ! -x "$BIN/tctape" ] || [ ! -c /dev/fuse ]; then
 	echo "SKIP: no tctape or no /dev/fuse"
