@@ -378,6 +378,17 @@ grep -A7 "^tar -> 0" "$TMP/mt.st" | grep -q "BOT ONLINE" &&
     pass "rewinding node: at BOT after the close" ||
     fail "rewinding node did not rewind"
 
+# tscan sees the same tape, drive and limits through the st drive
+if [ -x "$BIN/tscan" ]; then
+	"$BIN/tscan" $B --rewind -f ref 2>&1 | sed 's/\bref\b/X/g' >"$TMP/tscan.direct"
+	"$BIN/tscan" $A --rewind -f st0 2>&1 | sed 's/\bst0\b/X/g' >"$TMP/tscan.st"
+	cmp -s "$TMP/tscan.direct" "$TMP/tscan.st" && pass "tscan: same report" ||
+	    { fail "tscan reports differ"; diff "$TMP/tscan.direct" "$TMP/tscan.st" | sed 's/^/    /'; }
+	OUT=$(cat "$TMP/tscan.st")
+	printf '%s\n' "$OUT" | sed 's/^/    /'
+	has "tscan: block limits" "1 to 16777215 bytes"
+fi
+
 # kill -9 mid-write: every record written is on the tape, then a filemark
 mt -f "$M2/nst0" eod
 before=$(mt -f "$M2/nst0" tell | tr -dc 0-9)
