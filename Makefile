@@ -5,6 +5,9 @@
 #   make check-all        make check, again under ASan+UBSan, and a clang
 #                         build (what CI runs)
 #   make demo             the main job: a backup through tclientd and back
+#   make bench            throughput and latency against the peers, on
+#                         loopback; rewrites docs/PERFORMANCE.md (never
+#                         part of make check)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1 ...   build and test with AddressSanitizer+UBSan
 #   make CC=clang         any C11 compiler
@@ -89,7 +92,7 @@ endif
 
 .SECONDARY:
 .PHONY: all check check-unit check-e2e check-all demo install uninstall \
-	clean deps-check
+	clean deps-check bench
 all: deps-check $(PROGS) $(LIBS)
 
 deps-check:
@@ -169,6 +172,13 @@ check-all:
 
 demo: all
 	@$(TEST_ENV) sh tests/demo.sh
+
+# Benchmarks: a load generator linked to libtclient, and the script that
+# measures and writes docs/PERFORMANCE.md.
+$(OBJ)/bench/tcbench: $(OBJ)/bench/tcbench.o $(LIB)/libtclient.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(SSL_LIBS)
+bench: all $(OBJ)/bench/tcbench
+	@$(TEST_ENV) TC_BENCHBIN=$(abspath $(OBJ)/bench) bash bench/run.sh
 
 MAN1	:= $(wildcard tclient/*.1)
 MAN3	:= $(wildcard tclient/*.3)

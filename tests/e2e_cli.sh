@@ -52,9 +52,9 @@ head -c 300000 /dev/urandom >"$TMP/src/a/big"
 echo hello >"$TMP/src/a/b/small"
 ln -s big "$TMP/src/a/link"
 : >"$TMP/src/empty"
-"$T" -f vtape0 rewind
+expect "rewind before backup" 0 "$T" -f vtape0 rewind
 expect "tar backup" 0 sh -c "tar -C '$TMP/src' -b 20 -cf - . | '$T' -f vtape0 write -b 10240"
-"$T" -f vtape0 rewind
+expect "rewind before restore" 0 "$T" -f vtape0 rewind
 expect "tar restore" 0 sh -c "'$T' -f vtape0 read | tar -C '$TMP/out' -xf -"
 diff -r "$TMP/src" "$TMP/out" >/dev/null && [ -L "$TMP/out/a/link" ] &&
     pass "tree restored identically" || fail "restored tree differs"
