@@ -8,6 +8,8 @@
 #   make bench            throughput and latency against the peers, on
 #                         loopback; rewrites docs/PERFORMANCE.md (never
 #                         part of make check)
+#   make fuzz             libFuzzer harnesses (fuzz/, clang), FUZZ_TIME s each;
+#                         make fuzz-smoke: 10 s each (CI runs it)
 #   make install PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1 ...   build and test with AddressSanitizer+UBSan
 #   make CC=clang         any C11 compiler
@@ -28,6 +30,11 @@ ifeq ($(SANITIZE),1)
 OUT	?= build/san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
+else ifeq ($(SANITIZE),fuzz)
+# libFuzzer harnesses (fuzz/): clang only; see "make fuzz" below
+OUT	?= build/fuzz
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 else
 OUT	?= .
 SANFLAGS :=
@@ -223,5 +230,23 @@ uninstall:
 
 clean:
 	rm -rf obj bin lib build
+
+# Fuzzing (fuzz/): libFuzzer harnesses built with clang into build/fuzz.
+#   make fuzz FUZZ_TIME=60     every harness: its corpus, then 60 s each
+#   make fuzz-smoke            the corpus and 10 s each (what CI runs)
+FUZZ_TIME ?= 60
+FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS := $(patsubst fuzz/%.c,$(OBJ)/fuzz/%,$(FUZZ_SRC))
+.PHONY: fuzz fuzz-smoke fuzz-build
+$(OBJ)/fuzz/fuzz_%: $(OBJ)/fuzz/fuzz_%.o $(DAEMON_OBJ) $(COMMON_OBJ)
+	$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(EVENT_LIBS) \
+	    $(SSL_LIBS)
+fuzz-build: $(FUZZ_BINS)
+fuzz:
+	@$(MAKE) --no-print-directory SANITIZE=fuzz CC=clang fuzz-build
+	@sh fuzz/run.sh $(FUZZ_TIME) $(abspath build/fuzz) \
+	    $(patsubst fuzz/%.c,build/fuzz/obj/fuzz/%,$(FUZZ_SRC))
+fuzz-smoke:
+	@$(MAKE) --no-print-directory FUZZ_TIME=10 fuzz
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

@@ -195,8 +195,9 @@ tcrd_u64(struct tcrd *r)
 }
 
 /*
- * A string into dst (size includes the NUL).  Longer than dst allows, or
- * holding a NUL or a control character: the field named by what is wrong.
+ * A string into dst (size includes the NUL).  Longer than dst allows: the
+ * error is what; holding a NUL or a control character: an error that says
+ * so.
  */
 void
 tcrd_str(struct tcrd *r, char *dst, size_t size, const char *what)
@@ -217,7 +218,8 @@ tcrd_str(struct tcrd *r, char *dst, size_t size, const char *what)
 		return;
 	for (i = 0; i < len; i++)
 		if (p[i] < 0x20 || p[i] == 0x7f) {
-			r->err = what;
+			r->err = "a string field holds a NUL or control "
+			    "character";
 			return;
 		}
 	memcpy(dst, p, len);

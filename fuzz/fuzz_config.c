@@ -3,13 +3,8 @@
  * configuration file.  config_load must refuse it or return a config that
  * keeps the rules the parser promises; it must never crash or leak.
  *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
- *	-Icommon -Itclientd -o fuzz_config fuzz/fuzz_config.c \
- *	tclientd/config.c tclientd/parse.c tclientd/lex.c \
- *	tclientd/backend.c tclientd/backend_null.c tclientd/backend_vtape.c \
- *	common/util.c common/log.c
- *   ./fuzz_config -dict=fuzz/config.dict -max_total_time=60 \
- *	fuzz/corpus/config
+ *   make fuzz FUZZ_TIME=60	(builds every harness with clang into
+ *				 build/fuzz, see fuzz/run.sh)
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -164,9 +164,9 @@ tc_read(struct tc_conn *c, void *buf, size_t len)
 		return r;
 	if (len == 0)
 		return 0;
-	/* more than the protocol moves at once: ask for what it can */
-	if (len > TC_MAX_RECORD)
-		len = TC_MAX_RECORD;
+	/* more than the server moves at once: ask for what it can */
+	if (len > c->limits.max_record)
+		len = c->limits.max_record;
 	return stream_read(c, buf, len);
 }
 
@@ -179,9 +179,10 @@ tc_write(struct tc_conn *c, const void *buf, size_t len)
 		return r;
 	if (len == 0)
 		return 0;
-	if (len > TC_MAX_RECORD)
+	if (len > c->limits.max_record)
 		return tc_fail(c, TC_ERR_DRIVE, EINVAL, "a record of %zu bytes "
-		    "is over the %u-byte limit", len, TC_MAX_RECORD);
+		    "is over the server's %u-byte limit", len,
+		    c->limits.max_record);
 	return stream_write(c, buf, len);
 }
 

@@ -25,6 +25,7 @@ config_new(void)
 	conf->handshake_timeout = DEF_HANDSHAKE_TIMEOUT;
 	conf->idle_timeout = DEF_IDLE_TIMEOUT;
 	conf->session_memory = DEF_SESSION_MEMORY;
+	conf->max_record = TC_MAX_RECORD;
 	return conf;
 }
 

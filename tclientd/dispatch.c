@@ -76,7 +76,7 @@ do_drives(struct session *s, uint32_t id)
 		tc_strlcpy(list[n].backend, d->be->name,
 		    sizeof(list[n].backend));
 		list[n].access = (uint8_t)a;
-		list[n].max_record = TC_MAX_RECORD;
+		list[n].max_record = srv->conf->max_record;
 		n++;
 	}
 	if (n > TC_MAX_DRIVES_LIST)
@@ -176,9 +176,9 @@ do_read(struct session *s, uint32_t id, uint16_t fflags, const uint8_t *p,
 		session_goaway(s, TC_GOAWAY_PROTOCOL, "malformed READ: %s", err);
 		return;
 	}
-	if (count == 0 || count > TC_MAX_RECORD) {
+	if (count == 0 || count > s->srv->conf->max_record) {
 		send_error(s, id, TC_CTX_READ, EINVAL, "read of %u bytes: the "
-		    "count must be 1 to %u", count, TC_MAX_RECORD);
+		    "count must be 1 to %u", count, s->srv->conf->max_record);
 		return;
 	}
 	if ((j = drive_job(s, id, JOB_READ, TC_CTX_READ, 0)) == NULL)
@@ -393,7 +393,7 @@ reply(struct session *s, struct job *j)
 	case JOB_OPEN:
 		o.access = (uint8_t)s->access;
 		o.caps = j->drive->be->save != NULL ? TC_DCAP_UNDO : 0;
-		o.max_record = TC_MAX_RECORD;
+		o.max_record = s->srv->conf->max_record;
 		o.min_block = j->status.min_block ? j->status.min_block : 1;
 		o.max_block = j->status.max_block ? j->status.max_block :
 		    DEF_MAX_BLOCK;

@@ -14,7 +14,7 @@
 
 enum opt {
 	O_LISTEN, O_CA, O_CERT, O_KEY, O_TABLES, O_MAXCONN, O_HANDSHAKE,
-	O_IDLE, O_SESSMEM, O_DRIVE,
+	O_IDLE, O_SESSMEM, O_MAXREC, O_DRIVE,
 	/* inside a drive block from here on */
 	O_BACKEND, O_PATH, O_CAPACITY, O_EW, O_WP, O_BLOCKLIMITS, O_DENSITY,
 	O_FAILWRITE, O_ALLOW,
@@ -88,6 +88,7 @@ static const struct keyword keywords[] = {
 	{ "handshake-timeout", O_HANDSHAKE, 1, "SECONDS", set_number, 1, 3600 },
 	{ "idle-timeout", O_IDLE,	1, "SECONDS",	set_number, 0, 604800 },
 	{ "session-memory", O_SESSMEM,	1, "SIZE",	set_size, MiB, 4 * GiB },
+	{ "max-record",	O_MAXREC,	1, "SIZE",	set_size, KiB, TC_MAX_RECORD },
 	{ "drive",	O_DRIVE,	2, "NAME {",	NULL, 0, 0 },
 	{ "backend",	O_BACKEND,	1, "NAME",	set_backend, 0, 0 },
 	{ "path",	O_PATH,		1, "FILE",	set_file, 0, 0 },
@@ -208,6 +209,7 @@ set_size(struct parser *p, const struct keyword *kw, char **av)
 	}
 	switch (kw->opt) {
 	case O_SESSMEM:	 p->conf->session_memory = v; break;
+	case O_MAXREC:	 p->conf->max_record = (uint32_t)v; break;
 	case O_CAPACITY: p->dc->capacity = v; break;
 	default:	 p->dc->early_warning = v; break;
 	}

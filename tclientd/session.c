@@ -78,8 +78,9 @@ session_accept(struct server *srv, int fd, const char *peer)
 	bufferevent_setcb(s->bev, session_read, session_written,
 	    session_event, s);
 	/* never buffer more than one whole frame of input */
-	bufferevent_setwatermark(s->bev, EV_READ, 0,
-	    TC_HDR_LEN + TC_MAX_RECORD);
+	bufferevent_setwatermark(s->bev, EV_READ, 0, TC_HDR_LEN +
+	    (srv->conf->max_record > TC_MAX_CTRL ? srv->conf->max_record :
+	    TC_MAX_CTRL));
 	/* big records: move them in big pieces, not libevent's 16K */
 	bufferevent_set_max_single_read(s->bev, 1 << 20);
 	bufferevent_set_max_single_write(s->bev, 1 << 20);
@@ -268,6 +269,12 @@ session_read(struct bufferevent *bev, void *arg)
 			    "%s (type 0x%04x, length %u)", err, h.type, h.len);
 			return;
 		}
+		if (h.type == TC_T_WRITE && h.len > s->srv->conf->max_record) {
+			session_goaway(s, TC_GOAWAY_PROTOCOL, "WRITE of %u bytes "
+			    "over this server's max-record %u", h.len,
+			    s->srv->conf->max_record);
+			return;
+		}
 		if (evbuffer_get_length(in) < TC_HDR_LEN + (size_t)h.len)
 			return;
 		evbuffer_drain(in, TC_HDR_LEN);
@@ -312,8 +319,14 @@ tls_failure(struct session *s, char *buf, size_t len)
 	long		 vr;
 	char		 es[256];
 
+	/*
+	 * libevent keeps SSL_get_error()'s code (library 0) first, then
+	 * OpenSSL's queue, and hands them back last first: the reason is
+	 * the first one that comes from a library.
+	 */
 	while ((e = bufferevent_get_openssl_error(s->bev)) != 0)
-		last = e;
+		if (last == 0 || ERR_GET_LIB(last) == 0)
+			last = e;
 	if (last != 0 && ERR_SYSTEM_ERROR(last))
 		snprintf(es, sizeof(es), "connection lost (%s)",
 		    strerror(ERR_GET_REASON(last)));

@@ -64,6 +64,7 @@ struct config {
 	int		 handshake_timeout;
 	int		 idle_timeout;
 	uint64_t	 session_memory;
+	uint32_t	 max_record;	/* largest WRITE frame and READ count */
 	struct drive_conf *drives;
 	size_t		 ndrives;
 };

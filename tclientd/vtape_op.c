@@ -181,8 +181,9 @@ op_bsr(struct vtape *v, int64_t n)
 
 	v->eof = ST_NOEOF;
 	if (r == 0) {
+		/* st would go below 0 after FSF 0 (block 0 mid-file) */
 		if (v->drv_block >= 0)
-			v->drv_block -= n;
+			v->drv_block = v->drv_block >= n ? v->drv_block - n : -1;
 		return 0;
 	}
 	if (r == SK_FM) {

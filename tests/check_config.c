@@ -226,6 +226,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(conf->handshake_timeout, DEF_HANDSHAKE_TIMEOUT);
 	ck_assert_int_eq(conf->idle_timeout, DEF_IDLE_TIMEOUT);
 	ck_assert_uint_eq(conf->session_memory, DEF_SESSION_MEMORY);
+	ck_assert_uint_eq(conf->max_record, TC_MAX_RECORD);
 	d = &conf->drives[0];
 	ck_assert_uint_eq(d->capacity, DEF_VTAPE_CAPACITY);
 	ck_assert_uint_eq(d->early_warning, DEF_VTAPE_EW);
@@ -316,13 +317,14 @@ START_TEST(test_values)
 	struct drive_conf	*d;
 
 	conf = load_ok("cert s.pem\nkey k\nca c\n"
-	    "session-memory 4g\nmax-connections 65536\n"
+	    "session-memory 4g\nmax-connections 65536\nmax-record 16M\n"
 	    "handshake-timeout 3600\nidle-timeout 604800\n"
 	    "drive a.b_c-9 {\nbackend vtape\npath /t\ncapacity 0x10m\n"
 	    "early-warning 1\nwrite-protect no\nblock-limits 16777215 "
 	    "16777215\ndensity 255\nfail-write 9223372036854775807\n"
 	    "allow * read-write\n}\n");
 	ck_assert_uint_eq(conf->session_memory, 4ull << 30);
+	ck_assert_uint_eq(conf->max_record, 16u << 20);
 	ck_assert_int_eq(conf->max_connections, 65536);
 	ck_assert_int_eq(conf->handshake_timeout, 3600);
 	ck_assert_int_eq(conf->idle_timeout, 604800);
@@ -441,6 +443,15 @@ START_TEST(test_sizes)
 	    "in decimal, or in hex as 0x...)",
 	    "26: capacity 512 is out of range (1K to 1024T)",
 	    "27: early-warning 0 is out of range (1 to 1024T)", NULL);
+	teardown();
+	setup();
+	expect_errors(HEAD NULL0 "max-record 16777217\nmax-record 1M\n",
+	    "8: max-record 16777217 is out of range (1K to 16M)",
+	    "9: \"max-record\" given twice (first at line 8)", NULL);
+	teardown();
+	setup();
+	expect_errors(HEAD NULL0 "max-record 1023\n",
+	    "8: max-record 1023 is out of range (1K to 16M)", NULL);
 }
 END_TEST
 

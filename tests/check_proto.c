@@ -204,7 +204,7 @@ START_TEST(hello_bad_fields)
 	strcpy(h.platform, "AIX");
 	ck_assert_str_eq(hello_err(&h), "platform is not of the form os-arch");
 	strcpy(h.platform, "aix-ppc64\x01");
-	ck_assert_str_eq(hello_err(&h), "platform too long");
+	ck_assert_str_eq(hello_err(&h), "a string field holds a NUL or control character");
 	h = sample_hello();
 	strcpy(h.platform, "unknown");
 	ck_assert_ptr_null(hello_err(&h));
@@ -241,7 +241,8 @@ START_TEST(string_limits)
 	tcbuf_put(&b, "a\0b", 3);
 	tcrd_init(&r, b.data, b.len);
 	tcrd_str(&r, dst, sizeof(dst), "bad string");
-	ck_assert_str_eq(r.err, "bad string");
+	ck_assert_str_eq(r.err, "a string field holds a NUL or control "
+	    "character");
 	tcbuf_free(&b);
 }
 END_TEST

@@ -584,6 +584,32 @@ START_TEST(pos_negative_counts)
 }
 END_TEST
 
+/*
+ * FSF 0 mid-file: st counts it as block 0 where the tape is.  A BSR past
+ * that point would make st's block number negative, which no status can
+ * carry: the number becomes unknown (-1).  Found by fuzz_vtape.
+ */
+START_TEST(pos_bsr_after_fsf0)
+{
+	int	i;
+
+	for (i = 0; i < 6; i++)
+		WRITE_OK(100, i);
+	ck_assert_int_eq(op(TC_STREW, 1), 0);
+	READ_REC(1000, 100, 0);
+	READ_REC(1000, 100, 1);
+	ck_assert_int_eq(op(TC_STFSF, 0), 0);
+	STATUS(0, 0, ON | TC_ST_BOT);
+	READ_REC(1000, 100, 2);
+	STATUS(0, 1, ON);
+	ck_assert_int_eq(op(TC_STRSR, 3), 0);
+	STATUS(0, -1, ON);
+	TELL(0);
+	READ_REC(1000, 100, 0);
+	STATUS(0, -1, ON);
+}
+END_TEST
+
 START_TEST(pos_count_limits)
 {
 	three_files();
@@ -1443,6 +1469,7 @@ vtape_suite(void)
 	tcase_add_test(tc, pos_nbsf_after_write);
 	tcase_add_test(tc, pos_fsfm);
 	tcase_add_test(tc, pos_negative_counts);
+	tcase_add_test(tc, pos_bsr_after_fsf0);
 	tcase_add_test(tc, pos_count_limits);
 	tcase_add_test(tc, pos_fssf);
 	tcase_add_test(tc, pos_rssf);

@@ -4,9 +4,12 @@
  * test never leaves a tclientd behind.
  */
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -16,6 +19,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <openssl/ssl.h>
 
 #include "harness.h"
 
@@ -269,4 +274,157 @@ th_fill(uint8_t *p, size_t len, unsigned seed)
 
 	for (i = 0; i < len; i++)
 		p[i] = (uint8_t)(seed * 131 + i * 7 + (i >> 8));
+}
+
+/* A TCP connection to the daemon, nothing sent: a half-open client. */
+int
+th_tcp_open(const struct daemon *d)
+{
+	struct sockaddr_in sin;
+	int		 fd;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)d->port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* TLS with dir's client certificate, trusting the daemon's CA. */
+int
+th_raw_open(struct th_raw *r, const struct daemon *d, const char *dir)
+{
+	struct tls_files f;
+	char		 ca[PATH_MAX + 8], cert[PATH_MAX + 12], key[PATH_MAX + 12];
+	char		 err[512];
+
+	snprintf(ca, sizeof(ca), "%s/ca.pem", d->home);
+	snprintf(cert, sizeof(cert), "%s/client.pem", dir ? dir : d->home);
+	snprintf(key, sizeof(key), "%s/client.key", dir ? dir : d->home);
+	f.ca = ca;
+	f.cert = cert;
+	f.key = key;
+	memset(r, 0, sizeof(*r));
+	if ((r->ctx = tls_ctx_new(&f, 0, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "th_raw_open: %s\n", err);
+		return -1;
+	}
+	if ((r->fd = th_tcp_open(d)) == -1 || (r->ssl = SSL_new(r->ctx)) ==
+	    NULL || !SSL_set_fd(r->ssl, r->fd) ||
+	    !SSL_set1_host(r->ssl, "127.0.0.1") || SSL_connect(r->ssl) != 1) {
+		fprintf(stderr, "th_raw_open: cannot connect: %s\n",
+		    tls_error(err, sizeof(err)));
+		th_raw_close(r);
+		return -1;
+	}
+	return 0;
+}
+
+void
+th_raw_close(struct th_raw *r)
+{
+	SSL_free(r->ssl);
+	SSL_CTX_free(r->ctx);
+	if (r->fd > 0)
+		close(r->fd);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+th_raw_send(struct th_raw *r, const void *p, size_t len)
+{
+	if (len == 0)
+		return 0;
+	return SSL_write(r->ssl, p, (int)len) == (int)len ? 0 : -1;
+}
+
+/* A frame with any header fields (len need not be plen), in one write. */
+int
+th_raw_frame(struct th_raw *r, uint32_t len, uint16_t type, uint16_t flags,
+    uint32_t id, const void *p, size_t plen)
+{
+	struct tc_hdr	 h = { len, type, flags, id };
+	uint8_t		*f;
+	int		 ok;
+
+	if ((f = malloc(TC_HDR_LEN + plen)) == NULL)
+		return -1;
+	proto_hdr_put(f, &h);
+	if (plen > 0)
+		memcpy(f + TC_HDR_LEN, p, plen);
+	ok = th_raw_send(r, f, TC_HDR_LEN + plen);
+	free(f);
+	return ok;
+}
+
+int
+th_raw_read(struct th_raw *r, void *p, size_t len)
+{
+	size_t	got = 0;
+	int	n;
+
+	while (got < len) {
+		if ((n = SSL_read(r->ssl, (uint8_t *)p + got,
+		    (int)(len - got))) <= 0)
+			return -1;
+		got += (size_t)n;
+	}
+	return 0;
+}
+
+/* The next frame from the daemon, checked as a client checks it. */
+int
+th_raw_recv(struct th_raw *r, struct tc_hdr *h, uint8_t **payload)
+{
+	uint8_t		 hb[TC_HDR_LEN];
+	const char	*err;
+
+	*payload = NULL;
+	if (th_raw_read(r, hb, sizeof(hb)) == -1)
+		return -1;
+	if (proto_hdr_get(hb, 1, h, &err) == -1) {
+		fprintf(stderr, "th_raw_recv: %s\n", err);
+		return -1;
+	}
+	if ((*payload = malloc(h->len + 1)) == NULL ||
+	    th_raw_read(r, *payload, h->len) == -1) {
+		free(*payload);
+		*payload = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Send a HELLO; if reply, 0 only when a HELLO reply comes back. */
+int
+th_raw_hello(struct th_raw *r, uint16_t vmin, uint16_t vmax,
+    const char *platform, int reply)
+{
+	struct tc_hello	 h;
+	struct tc_hdr	 rh;
+	struct tcbuf	 b;
+	uint8_t		*p;
+	int		 ok;
+
+	memset(&h, 0, sizeof(h));
+	h.vmin = vmin;
+	h.vmax = vmax;
+	tc_strlcpy(h.platform, platform, sizeof(h.platform));
+	tc_strlcpy(h.software, "tclient tests", sizeof(h.software));
+	tcbuf_init(&b);
+	proto_put_hello(&b, 1, &h, 0);
+	ok = th_raw_send(r, b.data, b.len);
+	tcbuf_free(&b);
+	if (ok == -1 || !reply)
+		return ok;
+	if (th_raw_recv(r, &rh, &p) == -1)
+		return -1;
+	free(p);
+	return rh.type == (TC_T_HELLO | TC_T_REPLY) ? 0 : -1;
 }

@@ -35,4 +35,26 @@ struct tc_conn *th_connect_window(const struct daemon *, int64_t);
 /* A record whose bytes say which record it is. */
 void	 th_fill(uint8_t *, size_t, unsigned seed);
 
+/*
+ * Raw connections, for tests of what a broken or hostile peer sends: TCP
+ * only (a half-open connection), or TLS with the client certificate in a
+ * directory (client.pem, client.key) and no protocol yet.  0 or -1.
+ */
+#include "common.h"
+struct th_raw {
+	int			 fd;
+	struct ssl_ctx_st	*ctx;
+	struct ssl_st		*ssl;
+};
+int	 th_tcp_open(const struct daemon *);
+int	 th_raw_open(struct th_raw *, const struct daemon *, const char *dir);
+void	 th_raw_close(struct th_raw *);
+int	 th_raw_send(struct th_raw *, const void *, size_t);
+int	 th_raw_frame(struct th_raw *, uint32_t len, uint16_t type,
+	    uint16_t flags, uint32_t id, const void *, size_t);
+int	 th_raw_read(struct th_raw *, void *, size_t);
+int	 th_raw_recv(struct th_raw *, struct tc_hdr *, uint8_t **);
+int	 th_raw_hello(struct th_raw *, uint16_t vmin, uint16_t vmax,
+	    const char *platform, int reply);
+
 #endif
