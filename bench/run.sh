@@ -83,6 +83,22 @@ wait_file() {
 	return 1
 }
 
+# 1000 idle connections beside a stream need descriptors: raise the soft
+# limit (tclientd and tcbench inherit it)
+IDLE_TCP=500 IDLE_TLS=500 HAVE_IDLE=1
+nofile=$(ulimit -Hn)
+if [ "$nofile" = unlimited ] || [ "$nofile" -ge 4096 ]; then
+	ulimit -n 4096 2>/dev/null
+else
+	ulimit -n "$nofile" 2>/dev/null
+fi
+if [ "$(ulimit -n)" != unlimited ] &&
+    [ "$(ulimit -n)" -lt $((IDLE_TCP + IDLE_TLS + 100)) ]; then
+	note "only $(ulimit -n) descriptors (ulimit -Hn); the row with" \
+	    "$((IDLE_TCP + IDLE_TLS)) idle connections is skipped"
+	HAVE_IDLE=0
+fi
+
 # the embedded default makes the CA and server keys; a client for the run
 TCLIENT_HOME=$W/home "$BIN/tclientd" -d -l 127.0.0.1:0 -P "$W/port0" \
     >"$W/pki.log" 2>&1 &
@@ -95,6 +111,8 @@ TCLIENT_HOME=$W/home "$BIN/tclientd" --issue-client bench "$W/client" \
 	echo "ca $W/home/ca.pem"
 	echo "certificate $W/home/server.pem"
 	echo "key $W/home/server.key"
+	echo "max-connections 2000"	# room for the idle ones
+	echo "handshake-timeout 3600"	# half-open ones stay while measured
 	echo "drive vtape0 {"
 	echo "	backend vtape"
 	echo "	path $W/vtape0.tap"
@@ -279,6 +297,33 @@ socat_par() {
 	    'BEGIN { printf "%.1f", b / (z - a) / 1e6 }')"
 }
 
+# idle_rate KEY -- the stream of w_null_256K again, with IDLE_TCP
+# connections that sent nothing (half-open for tclientd) and IDLE_TLS
+# sessions past TLS and HELLO that do nothing, all open meanwhile
+idle_rate() {
+	local ip i nfd
+	"$BB/tcbench" idle $IDLE_TCP $IDLE_TLS >"$W/idle.out" 2>"$W/idle.err" &
+	ip=$!
+	for i in $(seq 1 1200); do
+		[ -s "$W/idle.out" ] && break
+		kill -0 $ip 2>/dev/null || break
+		sleep 0.05
+	done
+	if [ ! -s "$W/idle.out" ]; then
+		note "$1: the idle connections did not open: $(head -3 "$W/idle.err")"
+		kill $ip 2>/dev/null; wait $ip 2>/dev/null
+		return 1
+	fi
+	nfd=$(ls /proc/$DPID/fd 2>/dev/null | wc -l)
+	[ "$nfd" -ge $((IDLE_TCP + IDLE_TLS)) ] ||
+	    note "$1: tclientd has only $nfd descriptors open"
+	rate "$1" $BYTES "head -c $BYTES /dev/zero | '$T' -f null0 write -b $K256"
+	kill $ip 2>/dev/null; wait $ip 2>/dev/null
+	grep -q "refused:" "$W/tclientd.log" &&
+	    note "$1: tclientd refused connections: $(grep -m1 "refused:" "$W/tclientd.log")"
+	rm -f "$W/idle.out"
+}
+
 cpu_of() { awk '{ print $14 + $15 }' /proc/$1/stat; }	# clock ticks
 
 # cpu_rec KEY RECSIZE BYTES -- µs of CPU per record, client and daemon
@@ -305,6 +350,7 @@ for rep in $(seq 1 $REPS); do
 	fi
 	for b in $K256 $K64; do
 		rate "w_null_$b" $BYTES "head -c $BYTES /dev/zero | '$T' -f null0 write -b $b"
+		[ $b = $K256 ] && [ $HAVE_IDLE -eq 1 ] && idle_rate w_null_idle
 		rate "r_null_$b" $BYTES "'$T' -f null0 read -b $b | head -c $BYTES"
 		"$T" -f vtape0 rewind
 		rate "w_vtape_$b" $BYTES "head -c $BYTES /dev/zero | '$T' -f vtape0 write -b $b"
@@ -369,6 +415,7 @@ for b in $K256 $K64; do
 	k=$((b / 1024))K
 	row "w_null_$b" "tclient write null0, $k records"
 	row "r_null_$b" "tclient read null0, $k records"
+	[ $b = $K256 ] && row w_null_idle "tclient write null0 256K, 1000 idle conns open"
 done
 for b in $K256 $K64; do
 	k=$((b / 1024))K
@@ -456,6 +503,7 @@ limit() {	# limit NAME VALUE MAX UNIT
 } >>"$RES"
 ratio "tclient write null0 256K / raw TLS" w_null_$K256 tls 0.9
 ratio "tclient read null0 256K / raw TLS" r_null_$K256 tls 0.9
+ratio "tclient write null0 256K: 1000 idle open / none" w_null_idle w_null_$K256 0.9
 ratio "tclient write null0 256K / tar to rmt over ssh" w_null_$K256 w_rmt 4
 ratio "tclient read null0 256K / tar from rmt over ssh" r_null_$K256 r_rmt 4
 ratio "tctape dd write / tclient write (null0, 256K)" w_tctape w_null_$K256 0.7

@@ -394,7 +394,8 @@ START_TEST(session_memory)
 	uint8_t		*f = malloc(flen), *back = malloc(PIPE_REC + 1), *p;
 	uint8_t		 req[16];
 	char		 hold[PATH_MAX + 8], asan[512];
-	const char	*old, *err;
+	const char	*err;
+	char		*old;
 	uint64_t	 sent = 0;
 	long		 rss0, rss, peak = 0, hwm;
 	unsigned	 i, k;
@@ -404,7 +405,8 @@ START_TEST(session_memory)
 	int		 n, sndbuf = 1 << 20, sockfl;
 
 	/* ASan's quarantine keeps freed records resident: keep it small */
-	old = getenv("ASAN_OPTIONS");
+	if ((old = getenv("ASAN_OPTIONS")) != NULL)
+		old = strdup(old);
 	snprintf(asan, sizeof(asan), "%s%squarantine_size_mb=1",
 	    old ? old : "", old && *old ? ":" : "");
 	setenv("ASAN_OPTIONS", asan, 1);
@@ -536,6 +538,7 @@ START_TEST(session_memory)
 		setenv("ASAN_OPTIONS", old, 1);
 	else
 		unsetenv("ASAN_OPTIONS");
+	free(old);
 }
 END_TEST
 
