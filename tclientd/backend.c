@@ -8,6 +8,7 @@
 static const struct backend_ops *backends[] = {
 	&backend_vtape,
 	&backend_null,
+	&backend_st,
 };
 
 const struct backend_ops *
@@ -24,5 +25,5 @@ backend_find(const char *name)
 const char *
 backend_names(void)
 {
-	return "vtape, null";
+	return "vtape, null, st";
 }

@@ -48,19 +48,21 @@ struct keyword {
 };
 
 /*
- * What each backend takes beyond backend, block-limits, density and
- * allow.  A backend missing here is left to its check().
+ * What each backend takes beyond backend, block-limits and allow.  A
+ * backend missing here is left to its check().
  */
-#define COMMON_OPTS	(OPT(O_BACKEND) | OPT(O_BLOCKLIMITS) | \
-			 OPT(O_DENSITY) | OPT(O_ALLOW))
+#define COMMON_OPTS	(OPT(O_BACKEND) | OPT(O_BLOCKLIMITS) | OPT(O_ALLOW))
 static const struct backend_opts {
 	const char	*name;
 	unsigned	 opts;
 	unsigned	 needs;
 } backend_opts[] = {
 	{ "vtape", OPT(O_PATH) | OPT(O_CAPACITY) | OPT(O_EW) | OPT(O_WP) |
-	    OPT(O_FAILWRITE) | OPT(O_HOLDWRITE), OPT(O_PATH) },
-	{ "null", 0, 0 },
+	    OPT(O_FAILWRITE) | OPT(O_HOLDWRITE) | OPT(O_DENSITY),
+	    OPT(O_PATH) },
+	{ "null", OPT(O_DENSITY), 0 },
+	/* the drive itself reports its density */
+	{ "st", OPT(O_PATH), OPT(O_PATH) },
 };
 
 static void	set_listen(struct parser *, const struct keyword *, char **);

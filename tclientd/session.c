@@ -132,6 +132,8 @@ session_close(struct session *s, const char *fmt, ...)
 	}
 	if (--s->refs == 0)
 		session_free(s);
+	/* the last session of a stopping daemon */
+	server_maybe_exit(srv);
 }
 
 void

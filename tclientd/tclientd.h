@@ -106,9 +106,15 @@ struct backend_ops {
 const struct backend_ops *backend_find(const char *);
 const char *backend_names(void);
 
-/* backend_vtape.c, backend_null.c */
+/* backend_vtape.c, backend_null.c, backend_st.c */
 extern const struct backend_ops backend_vtape;
 extern const struct backend_ops backend_null;
+extern const struct backend_ops backend_st;
+
+/* backend_st.c */
+struct mtget;
+int	st_block_limits(const uint8_t *, size_t, uint32_t *, uint32_t *);
+void	st_mtget_status(const struct mtget *, struct tc_status *);
 
 /*
  * config.c -- the configuration in memory (tclientd.conf.5): defaults, the

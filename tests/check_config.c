@@ -532,9 +532,9 @@ START_TEST(test_backend)
 {
 	expect_errors(HEAD "drive t {\n backend tape\n allow * read-write\n}\n"
 	    "drive u {\n allow * read-write\n}\n",
-	    "5: unknown backend \"tape\" (known backends: vtape, null)",
+	    "5: unknown backend \"tape\" (known backends: vtape, null, st)",
 	    "8: drive \"u\" has no backend (add \"backend NAME\"; known "
-	    "backends: vtape, null)", NULL);
+	    "backends: vtape, null, st)", NULL);
 }
 END_TEST
 
@@ -643,7 +643,7 @@ START_TEST(test_backend_options)
 	    " early-warning 1M\n write-protect yes\n fail-write 3\n"
 	    " block-limits 1 2\n density 3\n allow * read-write\n"
 	    " hold-write h\n}\n",
-	    "6: \"path\" is not valid for backend null (only for vtape)",
+	    "6: \"path\" is not valid for backend null (only for vtape, st)",
 	    "7: \"capacity\" is not valid for backend null (only for vtape)",
 	    "8: \"early-warning\" is not valid for backend null (only for "
 	    "vtape)",
@@ -708,7 +708,7 @@ START_TEST(test_braces)
 	    "18: too many arguments to \"drive\": \"backend\" (usage: drive "
 	    "NAME {)",
 	    "18: drive \"o\" has no backend (add \"backend NAME\"; known "
-	    "backends: vtape, null)", NULL);
+	    "backends: vtape, null, st)", NULL);
 }
 END_TEST
 
@@ -719,7 +719,8 @@ START_TEST(test_open_next_line)
 	    "}\ndrive m\n backend nul\n allow * read-write\n}\n",
 	    "4: missing \"{\" after drive \"n\" (usage: drive NAME {)",
 	    "9: missing \"{\" after drive \"m\" (usage: drive NAME {)",
-	    "10: unknown backend \"nul\" (known backends: vtape, null)", NULL);
+	    "10: unknown backend \"nul\" (known backends: vtape, null, st)",
+	    NULL);
 }
 END_TEST
 
