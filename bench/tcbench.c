@@ -11,16 +11,22 @@
  *	N processes, each with its own session, write BYTES each to drives
  *	PREFIX0 .. PREFIX<N-1> at once, starting together once all are
  *	connected and open; prints "seconds total_bytes".
+ *   tcbench idle NTCP NTLS
+ *	NTCP connections that send nothing (TCP only, half-open for the
+ *	server) and NTLS sessions that do TLS and HELLO and then nothing;
+ *	prints "ready" once all are up, then holds them until killed.
  *
  * The server and identity come from TCLIENT_SERVER and TCLIENT_HOME.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netdb.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -191,6 +197,69 @@ do_par(int n, const char *prefix, size_t recsize, long long bytes)
 	return 0;
 }
 
+/* A TCP connection to TCLIENT_SERVER (host:port) that sends nothing. */
+static int
+tcp_open(void)
+{
+	struct addrinfo	 hints, *res;
+	const char	*srv = getenv("TCLIENT_SERVER");
+	char		 host[256], *colon;
+	int		 fd, r;
+
+	if (srv == NULL || strlen(srv) >= sizeof(host) ||
+	    (colon = strrchr(strcpy(host, srv), ':')) == NULL) {
+		fprintf(stderr, "tcbench: TCLIENT_SERVER must be HOST:PORT\n");
+		exit(1);
+	}
+	*colon = '\0';
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	if ((r = getaddrinfo(host, colon + 1, &hints, &res)) != 0) {
+		fprintf(stderr, "tcbench: %s: %s\n", srv, gai_strerror(r));
+		exit(1);
+	}
+	if ((fd = socket(res->ai_family, SOCK_STREAM, 0)) < 0 ||
+	    connect(fd, res->ai_addr, res->ai_addrlen) < 0) {
+		fprintf(stderr, "tcbench: connect %s: %s\n", srv,
+		    strerror(errno));
+		exit(1);
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+static int
+do_idle(int ntcp, int ntls)
+{
+	struct tc_options	 o;
+	struct tc_conn		*c;
+	struct rlimit		 rl;
+	char			 err[600];
+	int			 i;
+
+	/* one descriptor each, and some to spare */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur < (rlim_t)(ntcp + ntls + 64)) {
+		rl.rlim_cur = (rlim_t)(ntcp + ntls + 64);
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)
+			rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	for (i = 0; i < ntcp; i++)
+		(void)tcp_open();
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < ntls; i++)
+		if (tc_connect(&o, &c, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tcbench: idle session %d: %s\n",
+			    i + 1, err);
+			return 1;
+		}
+	printf("ready\n");
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -202,8 +271,11 @@ main(int argc, char **argv)
 	if (argc == 6 && strcmp(argv[1], "par") == 0)
 		return do_par(atoi(argv[2]), argv[3], (size_t)atol(argv[4]),
 		    atoll(argv[5]));
+	if (argc == 4 && strcmp(argv[1], "idle") == 0)
+		return do_idle(atoi(argv[2]), atoi(argv[3]));
 	fprintf(stderr, "usage: tcbench status DRIVE N\n"
 	    "       tcbench write DRIVE RECSIZE BYTES\n"
-	    "       tcbench par N PREFIX RECSIZE BYTES\n");
+	    "       tcbench par N PREFIX RECSIZE BYTES\n"
+	    "       tcbench idle NTCP NTLS\n");
 	return 2;
 }

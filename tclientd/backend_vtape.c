@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "tclientd.h"
 #include "vtape.h"
@@ -62,6 +64,7 @@ vt_free(void *p)
 	cart_close(v->cart);
 	free(v->rbuf);
 	free(v->path);
+	free(v->hold);
 	free(v);
 }
 
@@ -86,6 +89,12 @@ vt_new(const struct drive_conf *dc, char *err, size_t errlen)
 	v->max_block = dc->max_block ? dc->max_block : DEF_MAX_BLOCK;
 	v->density = dc->density;
 	v->fail_at = dc->fail_write_at;
+	if (dc->hold_write != NULL &&
+	    (v->hold = strdup(dc->hold_write)) == NULL) {
+		vt_free(v);
+		tc_strlcpy(err, "out of memory", errlen);
+		return NULL;
+	}
 	if ((v->cart = cart_open(v->path, err, errlen)) == NULL) {
 		vt_free(v);
 		return NULL;
@@ -259,6 +268,21 @@ write_records(struct vtape *v, const uint8_t *buf, size_t n)
 	return (ssize_t)n;
 }
 
+/* hold-write: a drive that stalls, for tests, while the file exists. */
+static void
+hold(struct vtape *v)
+{
+	struct timespec	ts = { 0, 10 * 1000 * 1000 };
+	int		logged = 0;
+
+	while (v->hold != NULL && access(v->hold, F_OK) == 0) {
+		if (!logged++)
+			log_info("%s: writes held while %s exists", v->path,
+			    v->hold);
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* st_write(), with the drive's answers written in. */
 static ssize_t
 vt_write(void *p, const void *buf, size_t n)
@@ -283,6 +307,7 @@ vt_write(void *p, const void *buf, size_t n)
 	if (v->eof == ST_EOM_ERROR)
 		return -EIO;
 	v->rw = ST_WRITING;
+	hold(v);
 	if (++v->nwrites == v->fail_at) {
 		log_info("%s: write %llu fails as configured", v->path,
 		    (unsigned long long)v->nwrites);

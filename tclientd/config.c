@@ -202,6 +202,7 @@ config_free(struct config *conf)
 		return;
 	for (i = 0; i < conf->ndrives; i++) {
 		free(conf->drives[i].path);
+		free(conf->drives[i].hold_write);
 		free(conf->drives[i].acl);
 	}
 	free(conf->drives);

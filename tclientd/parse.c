@@ -17,7 +17,7 @@ enum opt {
 	O_IDLE, O_SESSMEM, O_MAXREC, O_DRIVE,
 	/* inside a drive block from here on */
 	O_BACKEND, O_PATH, O_CAPACITY, O_EW, O_WP, O_BLOCKLIMITS, O_DENSITY,
-	O_FAILWRITE, O_ALLOW,
+	O_FAILWRITE, O_ALLOW, O_HOLDWRITE,
 	O_COUNT
 };
 #define OPT(o)		(1u << (o))
@@ -58,7 +58,8 @@ static const struct backend_opts {
 	unsigned	 needs;
 } backend_opts[] = {
 	{ "vtape", OPT(O_PATH) | OPT(O_CAPACITY) | OPT(O_EW) | OPT(O_WP) |
-	    OPT(O_FAILWRITE) | OPT(O_DENSITY), OPT(O_PATH) },
+	    OPT(O_FAILWRITE) | OPT(O_HOLDWRITE) | OPT(O_DENSITY),
+	    OPT(O_PATH) },
 	{ "null", OPT(O_DENSITY), 0 },
 	/* the drive itself reports its density */
 	{ "st", OPT(O_PATH), OPT(O_PATH) },
@@ -100,6 +101,7 @@ static const struct keyword keywords[] = {
 	{ "density",	O_DENSITY,	1, "CODE",	set_number, 0, 255 },
 	{ "fail-write",	O_FAILWRITE,	1, "N",		set_number,
 	    0, LLONG_MAX },
+	{ "hold-write",	O_HOLDWRITE,	1, "FILE",	set_file, 0, 0 },
 	{ "allow",	O_ALLOW,	2, "IDENTITY read-only|read-write",
 	    set_allow, 0, 0 },
 };
@@ -164,6 +166,7 @@ set_file(struct parser *p, const struct keyword *kw, char **av)
 	case O_CERT:	slot = &p->conf->cert; break;
 	case O_KEY:	slot = &p->conf->key; break;
 	case O_TABLES:	slot = &p->conf->tables; break;
+	case O_HOLDWRITE: slot = &p->dc->hold_write; break;
 	default:	slot = &p->dc->path; break;
 	}
 	if (av[0][0] == '\0')

@@ -47,6 +47,8 @@ struct drive_conf {
 	uint32_t	 density;	/* density code the drive reports */
 	uint64_t	 fail_write_at;	/* vtape: inject EIO on this write
 					   number (1-based), 0 = never */
+	char		*hold_write;	/* vtape: writes wait while this
+					   file exists (tests), or NULL */
 	struct acl_ent	*acl;
 	size_t		 nacl;
 	int		 line;

@@ -28,6 +28,7 @@ struct vtape {
 	uint32_t	 max_block;
 	uint64_t	 fail_at;
 	uint64_t	 nwrites;
+	char		*hold;		/* writes wait while it exists */
 
 	struct cart	*cart;		/* NULL: no tape */
 	size_t		 pos;		/* the object under the head */

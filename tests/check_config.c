@@ -162,6 +162,7 @@ START_TEST(test_full)
 	    "\tallow \"Backup Operator\" read-write\n"
 	    "\tallow backup.example.com read-only\n"
 	    "\tallow * read-only\n"
+	    "\thold-write ./held\n"
 	    "}\n"
 	    "drive null0 {\n"
 	    "\tbackend null\n"
@@ -200,12 +201,13 @@ START_TEST(test_full)
 	ck_assert_int_eq(d->acl[1].access, TC_ACCESS_RO);
 	ck_assert_str_eq(d->acl[2].identity, "*");
 	ck_assert_int_eq(d->acl[2].access, TC_ACCESS_RO);
+	ck_assert_str_eq(d->hold_write, in_dir("held"));
 
 	d = &conf->drives[1];
 	ck_assert_str_eq(d->name, "null0");
 	ck_assert_str_eq(d->backend, "null");
 	ck_assert_ptr_null(d->path);
-	ck_assert_int_eq(d->line, 25);
+	ck_assert_int_eq(d->line, 26);
 	ck_assert_uint_eq(d->nacl, 1);
 	ck_assert_str_eq(d->acl[0].identity, "*");
 	ck_assert_int_eq(d->acl[0].access, TC_ACCESS_RW);
@@ -235,6 +237,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(d->max_block, DEF_MAX_BLOCK);
 	ck_assert_uint_eq(d->density, 0);
 	ck_assert_uint_eq(d->fail_write_at, 0);
+	ck_assert_ptr_null(d->hold_write);
 	config_free(conf);
 }
 END_TEST
@@ -638,7 +641,8 @@ START_TEST(test_backend_options)
 {
 	expect_errors(HEAD "drive n {\n backend null\n path p\n capacity 1G\n"
 	    " early-warning 1M\n write-protect yes\n fail-write 3\n"
-	    " block-limits 1 2\n density 3\n allow * read-write\n}\n",
+	    " block-limits 1 2\n density 3\n allow * read-write\n"
+	    " hold-write h\n}\n",
 	    "6: \"path\" is not valid for backend null (only for vtape, st)",
 	    "7: \"capacity\" is not valid for backend null (only for vtape)",
 	    "8: \"early-warning\" is not valid for backend null (only for "
@@ -646,6 +650,7 @@ START_TEST(test_backend_options)
 	    "9: \"write-protect\" is not valid for backend null (only for "
 	    "vtape)",
 	    "10: \"fail-write\" is not valid for backend null (only for vtape)",
+	    "14: \"hold-write\" is not valid for backend null (only for vtape)",
 	    NULL);
 }
 END_TEST

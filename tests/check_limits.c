@@ -3,14 +3,19 @@
  * connection cap (refused, with a log line), the handshake, greeting and
  * idle timeouts, the accept back-off when out of descriptors, and 1000
  * idle or half-open connections beside one client streaming a tape, which
- * they can neither stop nor keep from its drive.
+ * they can neither stop nor keep from its drive.  The per-session memory
+ * bound against a client that pipelines far more than a stalled drive takes.
  */
 #include <sys/mtio.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <openssl/ssl.h>
 
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,18 +27,26 @@
 static struct daemon	 dmn;
 static char		*home;
 
+/* limits, then vtape0 with more0 in its block, then more. */
 static void
-start(const char *limits)
+start_with(const char *limits, const char *more0, const char *more)
 {
-	char	*conf, drives[1024];
+	char	*conf, drives[2048];
 
 	signal(SIGPIPE, SIG_IGN);
 	home = th_tmpdir();
 	snprintf(drives, sizeof(drives), "%sdrive vtape0 {\n\tbackend vtape\n"
-	    "\tpath vtape0.tap\n\tallow local-client read-write\n}\n", limits);
+	    "\tpath vtape0.tap\n%s\tallow local-client read-write\n}\n%s",
+	    limits, more0, more);
 	ck_assert_ptr_nonnull(conf = th_conf(home, drives));
 	ck_assert_int_eq(th_daemon_start(&dmn, home, conf), 0);
 	free(conf);
+}
+
+static void
+start(const char *limits)
+{
+	start_with(limits, "", "");
 }
 
 static void
@@ -66,9 +79,9 @@ record(uint8_t *p, size_t len, unsigned seed)
 		p[i] = (uint8_t)(seed * 151 + i * 13 + (i >> 9));
 }
 
-/* Open vtape0, write n records of len bytes, read them back. */
+/* Open drive, write n records of len bytes, read them back. */
 static void
-stream(int n, size_t len)
+stream_on(const char *drive, int n, size_t len)
 {
 	struct tc_conn	*c;
 	struct mtop	 rew = { MTREW, 1 };
@@ -76,7 +89,7 @@ stream(int n, size_t len)
 	int		 i;
 
 	ck_assert_ptr_nonnull(c = th_connect(&dmn, NULL));
-	ck_assert_int_eq(tc_open(c, "vtape0", O_RDWR, 0), 0);
+	ck_assert_int_eq(tc_open(c, drive, O_RDWR, 0), 0);
 	ck_assert_int_eq(tc_mtioctop(c, &rew), 0);
 	for (i = 0; i < n; i++) {
 		record(w, len, (unsigned)i);
@@ -92,6 +105,12 @@ stream(int n, size_t len)
 	tc_disconnect(c);
 	free(w);
 	free(r);
+}
+
+static void
+stream(int n, size_t len)
+{
+	stream_on("vtape0", n, len);
 }
 
 START_TEST(connection_cap)
@@ -302,6 +321,227 @@ START_TEST(record_limit)
 }
 END_TEST
 
+/*
+ * session-memory: a client pipelines 64 MiB of WRITEs at a drive that has
+ * stopped (hold-write), reading no reply.  The daemon takes about the bound
+ * and then reads no further: its memory stays small, the client's sends
+ * block (TCP back-pressure, no error), another client keeps using another
+ * drive, and once the drive moves every record is answered in order and is
+ * on the tape.
+ */
+#define MEM_BOUND_KIB	(8 * 1024)	/* what the daemon may grow by: 8
+					   times session-memory 1M */
+#define PIPE_REC	(256 * 1024)
+#define PIPE_N		256		/* 64 MiB */
+#define PIPE_ID0	10
+
+/* A line of the daemon's /proc/PID/status ("VmRSS:"), in KiB. */
+static long
+vm_kib(const char *key)
+{
+	char	 path[64], line[256];
+	FILE	*fp;
+	long	 v = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)dmn.pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, key, strlen(key)) == 0)
+			v = strtol(line + strlen(key), NULL, 10);
+	fclose(fp);
+	return v;
+}
+
+static void
+pipe_frame(uint8_t *f, unsigned i, uint16_t flags)
+{
+	struct tc_hdr	h = { PIPE_REC, TC_T_WRITE, flags, PIPE_ID0 + i };
+
+	proto_hdr_put(f, &h);
+	record(f + TC_HDR_LEN, PIPE_REC, i);
+}
+
+/* The next frame must be the reply of type to request id; its payload. */
+static uint8_t *
+expect_reply(struct th_raw *r, uint16_t type, uint32_t id, uint16_t *flags)
+{
+	struct tc_hdr	 h;
+	struct tc_error	 e;
+	uint8_t		*p;
+	const char	*err;
+
+	ck_assert_int_eq(th_raw_recv(r, &h, &p), 0);
+	if (h.type == TC_T_ERROR && proto_get_error(p, h.len, &e, &err) == 0)
+		ck_abort_msg("request %u: ERROR %s: %s", h.id, e.name, e.msg);
+	ck_assert_uint_eq(h.type, type | TC_T_REPLY);
+	ck_assert_uint_eq(h.id, id);
+	if (flags != NULL)
+		*flags = h.flags;
+	return p;
+}
+
+START_TEST(session_memory)
+{
+	const size_t	 flen = TC_HDR_LEN + PIPE_REC;
+	const uint64_t	 total = (uint64_t)PIPE_N * flen;
+	struct th_raw	 r;
+	struct tc_hello	 hello;
+	struct tcbuf	 b;
+	struct tc_conn	*c;
+	struct mtop	 rew = { MTREW, 1 };
+	struct pollfd	 pfd;
+	uint8_t		*f = malloc(flen), *back = malloc(PIPE_REC + 1), *p;
+	uint8_t		 req[16];
+	char		 hold[PATH_MAX + 8], asan[512];
+	const char	*err;
+	char		*old;
+	uint64_t	 sent = 0;
+	long		 rss0, rss, peak = 0, hwm;
+	unsigned	 i, k;
+	size_t		 off = 0;
+	uint32_t	 count;
+	uint16_t	 fl;
+	int		 n, sndbuf = 1 << 20, sockfl;
+
+	/* ASan's quarantine keeps freed records resident: keep it small */
+	if ((old = getenv("ASAN_OPTIONS")) != NULL)
+		old = strdup(old);
+	snprintf(asan, sizeof(asan), "%s%squarantine_size_mb=1",
+	    old ? old : "", old && *old ? ":" : "");
+	setenv("ASAN_OPTIONS", asan, 1);
+	start_with("session-memory 1M\n", "\thold-write hold\n",
+	    "drive vtape1 {\n\tbackend vtape\n\tpath vtape1.tap\n"
+	    "\tallow local-client read-write\n}\n");
+	snprintf(hold, sizeof(hold), "%s/hold", home);
+
+	/* HELLO with write-behind, OPEN, and one ordinary WRITE */
+	ck_assert_int_eq(th_raw_open(&r, &dmn, NULL), 0);
+	memset(&hello, 0, sizeof(hello));
+	hello.vmin = hello.vmax = 1;
+	hello.features = TC_FEAT_PIPELINE;
+	tc_strlcpy(hello.platform, "linux-x86_64", sizeof(hello.platform));
+	tc_strlcpy(hello.software, "tclient tests", sizeof(hello.software));
+	tcbuf_init(&b);
+	proto_put_hello(&b, 1, &hello, 0);
+	ck_assert_int_eq(th_raw_send(&r, b.data, b.len), 0);
+	tcbuf_free(&b);
+	free(expect_reply(&r, TC_T_HELLO, 1, NULL));
+	put_be16(req, 6);
+	memcpy(req + 2, "vtape0", 6);
+	put_be32(req + 8, TC_OPEN_RDWR);
+	ck_assert_int_eq(th_raw_frame(&r, 12, TC_T_OPEN, 0, 2, req, 12), 0);
+	free(expect_reply(&r, TC_T_OPEN, 2, NULL));
+	pipe_frame(f, 0, 0);
+	ck_assert_int_eq(th_raw_send(&r, f, flen), 0);
+	p = expect_reply(&r, TC_T_WRITE, PIPE_ID0, NULL);
+	ck_assert_int_eq(proto_get_u32msg(p, 4, &count, &err), 0);
+	ck_assert_uint_eq(count, PIPE_REC);
+	free(p);
+	rss0 = vm_kib("VmRSS:");
+	ck_assert_int_gt(rss0, 0);
+
+	/* the drive stops; the client sends the rest without waiting */
+	th_write_file(hold, "");
+	ck_assert_int_eq(setsockopt(r.fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+	    sizeof(sndbuf)), 0);
+	sockfl = fcntl(r.fd, F_GETFL);
+	ck_assert_int_eq(fcntl(r.fd, F_SETFL, sockfl | O_NONBLOCK), 0);
+	SSL_set_mode(r.ssl, SSL_MODE_ENABLE_PARTIAL_WRITE |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	i = 1;
+	pipe_frame(f, i, TC_F_BEHIND);
+	for (;;) {
+		if ((n = SSL_write(r.ssl, f + off, (int)(flen - off))) > 0) {
+			sent += (size_t)n;
+			if ((off += (size_t)n) < flen)
+				continue;
+			off = 0;
+			if (++i == PIPE_N)
+				break;
+			pipe_frame(f, i, TC_F_BEHIND);
+			continue;
+		}
+		ck_assert_int_eq(SSL_get_error(r.ssl, n), SSL_ERROR_WANT_WRITE);
+		if ((rss = vm_kib("VmRSS:")) > peak)
+			peak = rss;
+		pfd.fd = r.fd;
+		pfd.events = POLLOUT;
+		if (poll(&pfd, 1, 2000) == 0)
+			break;		/* no room for 2 s: the daemon stopped */
+	}
+	sleep(1);
+	hwm = vm_kib("VmHWM:");
+	fprintf(stderr, "session_memory: the daemon took %llu of %llu bytes "
+	    "(%u of %u records) before the sends blocked; VmRSS %ld KiB "
+	    "before, at most %ld KiB sampled, VmHWM %ld KiB\n",
+	    (unsigned long long)sent + flen, (unsigned long long)total + flen,
+	    i, PIPE_N, rss0, peak, hwm);
+	/* (b) back-pressure: the sends block long before the end */
+	ck_assert_uint_lt(sent, total / 2);
+	pfd.events = POLLOUT | POLLIN;
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);	/* no room; no reply, no GOAWAY */
+	/* (a) the daemon holds about the bound, not the 64 MiB sent */
+	ck_assert_int_lt(hwm - rss0, MEM_BOUND_KIB);
+	ck_assert(th_log_has(&dmn, "vtape0.tap: writes held while "));
+
+	/* meanwhile another client has its drive */
+	stream_on("vtape1", 16, PIPE_REC);
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0);
+
+	/* the drive moves: everything goes through, in order */
+	ck_assert_int_eq(unlink(hold), 0);
+	ck_assert_int_eq(fcntl(r.fd, F_SETFL, sockfl), 0);
+	while (i < PIPE_N) {
+		ck_assert_int_gt(n = SSL_write(r.ssl, f + off,
+		    (int)(flen - off)), 0);
+		if ((rss = vm_kib("VmRSS:")) > peak)
+			peak = rss;
+		if ((off += (size_t)n) < flen)
+			continue;
+		off = 0;
+		if (++i < PIPE_N)
+			pipe_frame(f, i, TC_F_BEHIND);
+	}
+	for (k = 1; k < PIPE_N; k++) {
+		p = expect_reply(&r, TC_T_WRITE, PIPE_ID0 + k, &fl);
+		ck_assert_uint_eq(fl, 0);	/* neither SKIPPED nor EW */
+		ck_assert_int_eq(proto_get_u32msg(p, 4, &count, &err), 0);
+		ck_assert_uint_eq(count, PIPE_REC);
+		free(p);
+	}
+	ck_assert_int_eq(th_raw_frame(&r, 0, TC_T_CLOSE, 0, 3, NULL, 0), 0);
+	free(expect_reply(&r, TC_T_CLOSE, 3, NULL));
+	th_raw_close(&r);
+	hwm = vm_kib("VmHWM:");
+	fprintf(stderr, "session_memory: VmHWM %ld KiB at the end (another "
+	    "client streamed 4 MiB meanwhile)\n", hwm);
+	ck_assert_int_lt(hwm - rss0, MEM_BOUND_KIB);
+	ck_assert_int_eq(log_count("ending session"), 0);
+
+	/* (c) all of it on the tape, then the filemark of the close */
+	ck_assert_ptr_nonnull(c = th_connect(&dmn, NULL));
+	ck_assert_int_eq(tc_open(c, "vtape0", O_RDONLY, 0), 0);
+	ck_assert_int_eq(tc_mtioctop(c, &rew), 0);
+	for (k = 0; k < PIPE_N; k++) {
+		record(f, PIPE_REC, k);
+		ck_assert_int_eq(tc_read(c, back, PIPE_REC + 1), PIPE_REC);
+		ck_assert_mem_eq(back, f, PIPE_REC);
+	}
+	ck_assert_int_eq(tc_read(c, back, PIPE_REC + 1), 0);
+	ck_assert_int_eq(tc_close(c), 0);
+	tc_disconnect(c);
+	free(f);
+	free(back);
+	stop();
+	if (old != NULL)
+		setenv("ASAN_OPTIONS", old, 1);
+	else
+		unsetenv("ASAN_OPTIONS");
+	free(old);
+}
+END_TEST
+
 static Suite *
 limits_suite(void)
 {
@@ -314,6 +554,7 @@ limits_suite(void)
 	tcase_add_test(tc, accept_backoff);
 	tcase_add_test(tc, thousand_idle);
 	tcase_add_test(tc, record_limit);
+	tcase_add_test(tc, session_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
