@@ -4,6 +4,7 @@
  * Exit 0 ok, 1 usage, 2 the operation failed.
  */
 #include <sys/mtio.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -257,6 +258,22 @@ fill(int fd, uint8_t *buf, size_t len)
 	return (ssize_t)got;
 }
 
+/*
+ * A pipe of 64 KiB makes the program at its other end stop and start for
+ * every piece of a record; a larger one lets it run ahead (Linux lets any
+ * user go to 1 MiB).  Nothing else changes if the kernel says no.
+ */
+static void
+widen_pipe(int fd, size_t bsize)
+{
+	struct stat	sb;
+	int		want = bsize * 4 > (1u << 20) ? (int)(bsize * 4) : 1 << 20;
+
+	if (fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode) &&
+	    fcntl(fd, F_SETPIPE_SZ, want) == -1)
+		(void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}
+
 static int
 writeall(int fd, const uint8_t *p, size_t len)
 {
@@ -285,6 +302,7 @@ do_write(struct tc_conn *c, size_t bsize)
 
 	if ((buf = malloc(bsize)) == NULL)
 		return tc_fail(c, TC_ERR_NOMEM, ENOMEM, "out of memory");
+	widen_pipe(STDIN_FILENO, bsize);
 	while ((n = fill(STDIN_FILENO, buf, bsize)) > 0) {
 		if ((w = tc_write(c, buf, (size_t)n)) < 0) {
 			r = (int)w;
@@ -321,6 +339,7 @@ do_read(struct tc_conn *c, size_t bsize)
 
 	if ((buf = malloc(bsize)) == NULL)
 		return tc_fail(c, TC_ERR_NOMEM, ENOMEM, "out of memory");
+	widen_pipe(STDOUT_FILENO, bsize);
 	while ((n = tc_read(c, buf, bsize)) > 0) {
 		if (writeall(STDOUT_FILENO, buf, (size_t)n) == -1) {
 			r = tc_fail(c, TC_ERR_SYSTEM, errno, "standard output: "
