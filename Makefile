@@ -2,8 +2,8 @@
 #
 #   make                  programs in bin/, libtclient in lib/
 #   make check            every test (unit, end to end, real tools)
-#   make check-all        make check, again under ASan+UBSan, and a clang
-#                         build (what CI runs)
+#   make check-all        make check, again under ASan+UBSan, a clang
+#                         build, and a libFuzzer smoke (what CI runs)
 #   make demo             the main job: a backup through tclientd and back
 #   make bench            throughput and latency against the peers, on
 #                         loopback; rewrites docs/PERFORMANCE.md (never
@@ -173,9 +173,13 @@ check-e2e: all
 
 # What CI runs: the suite, the suite under ASan+UBSan, a clang build.
 check-all:
+	@command -v clang >/dev/null 2>&1 || { echo "tclient: make check-all" \
+	    "builds with clang and its libFuzzer; install it with:" >&2; \
+	    echo "    sudo apt-get install -y clang" >&2; exit 1; }
 	$(MAKE) check
 	$(MAKE) check SANITIZE=1
 	$(MAKE) CC=clang OUT=build/clang all
+	$(MAKE) fuzz-smoke
 
 demo: all
 	@$(TEST_ENV) sh tests/demo.sh
