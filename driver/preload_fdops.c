@@ -35,60 +35,41 @@ int	fcntl64(int, int, ...);
 	(st)->st_nlink = 1;						\
 } while (0)
 
+/* CALL is the C library's own call, made for a drive's reserved fd too. */
+#define FSTAT_AS_ST(fd, st, call) do {					\
+	struct pl_handle	*h_;					\
+	int			 r_;					\
+									\
+	if (pl_slot(fd) == NULL || (h_ = pl_get((fd), NULL)) == NULL)	\
+		return (call);						\
+	if ((r_ = (call)) == 0)						\
+		FAKE_STAT((st), h_);					\
+	pl_put(h_);							\
+	return r_;							\
+} while (0)
+
 int
 fstat(int fd, struct stat *st)
 {
-	struct pl_handle	*h;
-	int			 r;
-
-	if (pl_slot(fd) == NULL || (h = pl_get(fd, NULL)) == NULL)
-		return REAL(fstat)(fd, st);
-	if ((r = REAL(fstat)(fd, st)) == 0)
-		FAKE_STAT(st, h);
-	pl_put(h);
-	return r;
+	FSTAT_AS_ST(fd, st, REAL(fstat)(fd, st));
 }
 
 int
 fstat64(int fd, struct stat64 *st)
 {
-	struct pl_handle	*h;
-	int			 r;
-
-	if (pl_slot(fd) == NULL || (h = pl_get(fd, NULL)) == NULL)
-		return REAL(fstat64)(fd, st);
-	if ((r = REAL(fstat64)(fd, st)) == 0)
-		FAKE_STAT(st, h);
-	pl_put(h);
-	return r;
+	FSTAT_AS_ST(fd, st, REAL(fstat64)(fd, st));
 }
 
 int
 __fxstat(int ver, int fd, struct stat *st)
 {
-	struct pl_handle	*h;
-	int			 r;
-
-	if (pl_slot(fd) == NULL || (h = pl_get(fd, NULL)) == NULL)
-		return REAL(__fxstat)(ver, fd, st);
-	if ((r = REAL(__fxstat)(ver, fd, st)) == 0)
-		FAKE_STAT(st, h);
-	pl_put(h);
-	return r;
+	FSTAT_AS_ST(fd, st, REAL(__fxstat)(ver, fd, st));
 }
 
 int
 __fxstat64(int ver, int fd, struct stat64 *st)
 {
-	struct pl_handle	*h;
-	int			 r;
-
-	if (pl_slot(fd) == NULL || (h = pl_get(fd, NULL)) == NULL)
-		return REAL(__fxstat64)(ver, fd, st);
-	if ((r = REAL(__fxstat64)(ver, fd, st)) == 0)
-		FAKE_STAT(st, h);
-	pl_put(h);
-	return r;
+	FSTAT_AS_ST(fd, st, REAL(__fxstat64)(ver, fd, st));
 }
 
 /* fstatat(fd, "", st, AT_EMPTY_PATH) is fstat(fd, st). */

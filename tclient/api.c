@@ -218,17 +218,26 @@ tc_local_op(struct tc_conn *c, int local, int64_t count)
 	return tc_local_op_result(c, local, count, NULL);
 }
 
+/* An empty request to the open drive, once the pipeline is settled. */
+static int
+drive_call(struct tc_conn *c, uint16_t type)
+{
+	int	r;
+
+	if ((r = need_drive(c)) < 0 || (r = client_settle(c)) < 0)
+		return r;
+	tcbuf_reset(&c->out);
+	proto_put_empty(&c->out, type, c->next_id);
+	return client_call(c, type, NULL, 0, NULL, 0, NULL);
+}
+
 int
 tc_status(struct tc_conn *c, struct tc_status *st)
 {
 	const char	*err;
 	int		 r;
 
-	if ((r = need_drive(c)) < 0 || (r = client_settle(c)) < 0)
-		return r;
-	tcbuf_reset(&c->out);
-	proto_put_empty(&c->out, TC_T_STATUS, c->next_id);
-	if ((r = client_call(c, TC_T_STATUS, NULL, 0, NULL, 0, NULL)) < 0)
+	if ((r = drive_call(c, TC_T_STATUS)) < 0)
 		return r;
 	if (proto_get_status(c->in, c->inlen, st, &err) == -1)
 		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "bad STATUS reply: %s",
@@ -242,11 +251,7 @@ tc_position(struct tc_conn *c, uint64_t *pos)
 	const char	*err;
 	int		 r;
 
-	if ((r = need_drive(c)) < 0 || (r = client_settle(c)) < 0)
-		return r;
-	tcbuf_reset(&c->out);
-	proto_put_empty(&c->out, TC_T_POSITION, c->next_id);
-	if ((r = client_call(c, TC_T_POSITION, NULL, 0, NULL, 0, NULL)) < 0)
+	if ((r = drive_call(c, TC_T_POSITION)) < 0)
 		return r;
 	if (proto_get_u64msg(c->in, c->inlen, pos, &err) == -1)
 		return tc_fail(c, TC_ERR_PROTOCOL, EIO, "bad POSITION reply: %s",

@@ -262,32 +262,39 @@ expect "bad TCLIENT_DEVICES" 1 env TCLIENT_DEVICES=/dev/tc0 LD_PRELOAD="$PL" \
 has "syntax error named" "TCLIENT_DEVICES: \"/dev/tc0\": no '='"
 
 # --- kill -9 between writes: every record written, then a filemark
+# killed_writer DEV BS INPUT SIZE WHAT -- dd INPUT to DEV in BS-byte
+# records through the fifo; once dd is back in read(0) with the cartridge
+# SIZE bytes long (WHAT is on it), kill -9 it and wait for the daemon to
+# close the drive.
+killed_writer() {
+	env LD_PRELOAD="$PL" dd iflag=fullblock bs=$2 of=$1 \
+	    <"$TMP/kfifo" 2>/dev/null &
+	KPID=$!
+	exec 8>"$TMP/kfifo"
+	cat "$3" >&8
+	for i in $(seq 1 1000); do
+		[ "$(cut -d' ' -f1,2 /proc/$KPID/syscall 2>/dev/null)" = "0 0x0" ] &&
+		    [ "$(stat -c %s "$TMP/tape0.tap")" -eq $4 ] && break
+		sleep 0.01
+	done
+	[ "$(stat -c %s "$TMP/tape0.tap")" -eq $4 ] &&
+	    pass "$5 on the cartridge when write() returned" ||
+	    fail "cartridge holds $(stat -c %s "$TMP/tape0.tap") bytes"
+	kill -9 $KPID
+	wait $KPID 2>/dev/null
+	exec 8>&-
+	# the daemon closes the drive when the connection drops
+	for i in $(seq 1 500); do
+		pl $MT status >/dev/null 2>&1 && break
+		sleep 0.02
+	done
+}
+
 pl $MT rewind
 head -c 40960 /dev/urandom >"$TMP/k"
 mkfifo "$TMP/kfifo"
-env LD_PRELOAD="$PL" dd iflag=fullblock bs=4096 of=/dev/ntc0 \
-    <"$TMP/kfifo" 2>/dev/null &
-KPID=$!
-exec 8>"$TMP/kfifo"
-cat "$TMP/k" >&8
-# dd is back in read(0) once its tenth write() has returned, and the
-# cartridge holds exactly ten framed records (no filemark yet)
-for i in $(seq 1 1000); do
-	[ "$(cut -d' ' -f1,2 /proc/$KPID/syscall 2>/dev/null)" = "0 0x0" ] &&
-	    [ "$(stat -c %s "$TMP/tape0.tap")" -eq 41040 ] && break
-	sleep 0.01
-done
-[ "$(stat -c %s "$TMP/tape0.tap")" -eq 41040 ] &&
-    pass "ten records on the cartridge when write() returned" ||
-    fail "cartridge holds $(stat -c %s "$TMP/tape0.tap") bytes"
-kill -9 $KPID
-wait $KPID 2>/dev/null
-exec 8>&-
-# the daemon closes the drive when the connection drops
-for i in $(seq 1 500); do
-	pl $MT status >/dev/null 2>&1 && break
-	sleep 0.02
-done
+# ten framed records of 4096 bytes (no filemark yet)
+killed_writer /dev/ntc0 4096 "$TMP/k" 41040 "ten records"
 at "killed writer: one file" "1, block number=0"
 pl $MT rewind
 expect "killed writer's records" 0 pl dd if=/dev/ntc0 of="$TMP/kb" bs=8192
@@ -299,26 +306,7 @@ cmp -s "$TMP/k" "$TMP/kb" && pass "killed writer's bytes" ||
 # writes the filemark and rewinds
 pl $MT rewind
 printf 'r1r2' >"$TMP/k2"
-env LD_PRELOAD="$PL" dd iflag=fullblock bs=2 of=/dev/tc0 \
-    <"$TMP/kfifo" 2>/dev/null &
-KPID=$!
-exec 8>"$TMP/kfifo"
-cat "$TMP/k2" >&8
-for i in $(seq 1 1000); do
-	[ "$(cut -d' ' -f1,2 /proc/$KPID/syscall 2>/dev/null)" = "0 0x0" ] &&
-	    [ "$(stat -c %s "$TMP/tape0.tap")" -eq 20 ] && break
-	sleep 0.01
-done
-[ "$(stat -c %s "$TMP/tape0.tap")" -eq 20 ] &&
-    pass "two records on the cartridge" ||
-    fail "cartridge holds $(stat -c %s "$TMP/tape0.tap") bytes"
-kill -9 $KPID
-wait $KPID 2>/dev/null
-exec 8>&-
-for i in $(seq 1 500); do
-	pl $MT status >/dev/null 2>&1 && break
-	sleep 0.02
-done
+killed_writer /dev/tc0 2 "$TMP/k2" 20 "two records"
 at "killed writer on tc0: rewound" "0, block number=0"
 expect "killed tc0 writer's records" 0 pl dd if=/dev/ntc0 of="$TMP/k2b" bs=64
 has "two records" "0+2 records in"
