@@ -203,56 +203,82 @@ job_run(struct drive *d, struct job *j)
 	j->err = r < 0 ? -r : 0;
 }
 
+/*
+ * Hand finished jobs to the loop thread.  Only the poster that finds the
+ * queue empty wakes the loop: until its callback takes the queue, the jobs
+ * behind ride on that wakeup, so a busy drive costs one wakeup per batch.
+ */
+static void
+post_done_list(struct server *srv, struct jobq *list)
+{
+	int	wake;
+
+	if (TAILQ_EMPTY(list))
+		return;
+	pthread_mutex_lock(&srv->done_mtx);
+	wake = TAILQ_EMPTY(&srv->done);
+	TAILQ_CONCAT(&srv->done, list, entry);
+	pthread_mutex_unlock(&srv->done_mtx);
+	if (wake)
+		event_active(srv->ev_done, EV_READ, 0);
+}
+
 static void
 post_done(struct server *srv, struct job *j)
 {
-	pthread_mutex_lock(&srv->done_mtx);
-	TAILQ_INSERT_TAIL(&srv->done, j, entry);
-	pthread_mutex_unlock(&srv->done_mtx);
-	event_active(srv->ev_done, EV_READ, 0);
+	struct jobq	one = TAILQ_HEAD_INITIALIZER(one);
+
+	TAILQ_INSERT_TAIL(&one, j, entry);
+	post_done_list(srv, &one);
 }
 
-/* Jobs queued behind the last one find no drive open. */
-static void
-drain_queue(struct drive *d)
-{
-	TAILQ_HEAD(, job) left;
-	struct job	*j;
-
-	TAILQ_INIT(&left);
-	pthread_mutex_lock(&d->mtx);
-	d->accepting = 0;
-	TAILQ_CONCAT(&left, &d->queue, entry);
-	pthread_mutex_unlock(&d->mtx);
-	while ((j = TAILQ_FIRST(&left)) != NULL) {
-		TAILQ_REMOVE(&left, j, entry);
-		j->err = EBADF;
-		j->drained = 1;
-		post_done(d->srv, j);
-	}
-}
-
+/*
+ * The worker takes every queued job at once; each finished job goes to the
+ * loop thread at once, but wakes it only if the loop has taken the ones
+ * before (post_done), so a stream costs a wakeup per batch, not per record.
+ */
 static void *
 drive_worker(void *arg)
 {
 	struct drive	*d = arg;
-	struct job	*j;
-	int		 last;
+	struct jobq	 todo = TAILQ_HEAD_INITIALIZER(todo);
+	struct job	*j = NULL;
+	int		 last = 0;
 
-	do {
+	while (!last) {
 		pthread_mutex_lock(&d->mtx);
-		while ((j = TAILQ_FIRST(&d->queue)) == NULL)
+		while (TAILQ_EMPTY(&d->queue)) {
+			d->waiting = 1;
 			pthread_cond_wait(&d->cv, &d->mtx);
-		TAILQ_REMOVE(&d->queue, j, entry);
+		}
+		d->waiting = 0;
+		TAILQ_CONCAT(&todo, &d->queue, entry);
 		pthread_mutex_unlock(&d->mtx);
 
-		job_run(d, j);
-		/* a close, or an open that failed, ends the drive's use */
-		last = j->kind == JOB_CLOSE || (j->kind == JOB_OPEN && j->err);
-		if (last)
-			drain_queue(d);
-		post_done(d->srv, j);
-	} while (!last);
+		while ((j = TAILQ_FIRST(&todo)) != NULL) {
+			TAILQ_REMOVE(&todo, j, entry);
+			job_run(d, j);
+			/* a close, or an open that failed, ends the drive's use */
+			last = j->kind == JOB_CLOSE ||
+			    (j->kind == JOB_OPEN && j->err);
+			if (last)
+				break;
+			post_done(d->srv, j);
+		}
+	}
+	/* jobs behind the last one find no drive open; they are reported
+	   before it, since its report lets the session free the drive */
+	pthread_mutex_lock(&d->mtx);
+	d->accepting = 0;
+	TAILQ_CONCAT(&todo, &d->queue, entry);
+	pthread_mutex_unlock(&d->mtx);
+	TAILQ_INSERT_TAIL(&todo, j, entry);
+	TAILQ_FOREACH(j, &todo, entry)
+		if (TAILQ_NEXT(j, entry) != NULL) {
+			j->err = EBADF;
+			j->drained = 1;
+		}
+	post_done_list(d->srv, &todo);
 	return NULL;
 }
 
@@ -277,6 +303,8 @@ drive_start(struct drive *d, struct session *owner)
 void
 drive_submit(struct drive *d, struct job *j)
 {
+	int	wake;
+
 	pthread_mutex_lock(&d->mtx);
 	if (!d->accepting) {
 		pthread_mutex_unlock(&d->mtx);
@@ -286,8 +314,12 @@ drive_submit(struct drive *d, struct job *j)
 		return;
 	}
 	TAILQ_INSERT_TAIL(&d->queue, j, entry);
-	pthread_cond_signal(&d->cv);
+	wake = d->waiting;
+	d->waiting = 0;
 	pthread_mutex_unlock(&d->mtx);
+	/* after the unlock: the worker wakes to a free mutex */
+	if (wake)
+		pthread_cond_signal(&d->cv);
 }
 
 /* The worker has run its last job: join it and free the drive. */

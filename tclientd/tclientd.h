@@ -194,6 +194,8 @@ struct evbuffer;
 struct bufferevent;
 struct event;
 
+TAILQ_HEAD(jobq, job);
+
 struct drive {
 	struct server		*srv;
 	struct drive_conf	*conf;
@@ -213,7 +215,8 @@ struct drive {
 	int			 behind_failed;	/* skip writes until synced */
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cv;
-	TAILQ_HEAD(, job)	 queue;
+	struct jobq		 queue;
+	int			 waiting;	/* the worker sleeps on cv */
 };
 
 enum job_kind {
@@ -256,7 +259,7 @@ struct server {
 	struct event		*ev_done;	/* worker completions */
 	struct event		*ev_sig[4];
 	pthread_mutex_t		 done_mtx;
-	TAILQ_HEAD(, job)	 done;
+	struct jobq		 done;
 	TAILQ_HEAD(, session)	 sessions;
 	int			 nsessions;
 	struct drive		*drives;
