@@ -70,7 +70,7 @@ do_drives(struct session *s, uint32_t id)
 	for (i = 0; i < srv->ndrives; i++) {
 		struct drive	*d = &srv->drives[i];
 
-		if ((a = acl_access(d->conf, &s->ids)) == 0)
+		if ((a = server_access(srv, d, &s->ids)) == 0)
 			continue;
 		tc_strlcpy(list[n].name, d->conf->name, sizeof(list[n].name));
 		tc_strlcpy(list[n].backend, d->be->name,
@@ -95,6 +95,7 @@ do_open(struct session *s, uint32_t id, const uint8_t *p, size_t len)
 	struct drive	*d;
 	struct job	*j;
 	const char	*err;
+	char		 holder[128];
 	int		 r;
 
 	if (proto_get_open(p, len, &o, &err) == -1) {
@@ -111,19 +112,11 @@ do_open(struct session *s, uint32_t id, const uint8_t *p, size_t len)
 		    "this server", o.drive);
 		return;
 	}
-	if ((s->access = acl_access(d->conf, &s->ids)) == 0) {
+	if ((s->access = server_access(s->srv, d, &s->ids)) == 0) {
 		log_warnx("%s (%s): denied drive %s", s->peer, session_who(s),
 		    o.drive);
 		send_error(s, id, TC_CTX_OPEN, EACCES, "identity %s may not "
 		    "use drive %s", session_who(s), o.drive);
-		return;
-	}
-	if (d->owner != NULL || d->running) {
-		log_info("%s (%s): drive %s is busy%s%s", s->peer,
-		    session_who(s), o.drive, d->owner ? ", held by " : "",
-		    d->owner ? d->owner->peer : "");
-		send_error(s, id, TC_CTX_OPEN, EBUSY, "drive %s is in use by "
-		    "another session", o.drive);
 		return;
 	}
 	/* read-only access: the drive sees a read-only open */
@@ -132,7 +125,16 @@ do_open(struct session *s, uint32_t id, const uint8_t *p, size_t len)
 	if ((j = job_new(JOB_OPEN, s, d, id)) == NULL)
 		fatalx("out of memory opening drive");
 	j->flags = o.flags;
-	if ((r = drive_start(d, s)) < 0) {
+	if ((r = drive_start(d, s, holder, sizeof(holder))) == -EBUSY) {
+		job_free(j);
+		log_info("%s (%s): drive %s is busy%s%s", s->peer,
+		    session_who(s), o.drive, holder[0] ? ", held by " : "",
+		    holder);
+		send_error(s, id, TC_CTX_OPEN, EBUSY, "drive %s is in use by "
+		    "another session", o.drive);
+		return;
+	}
+	if (r < 0) {
 		job_free(j);
 		send_error(s, id, TC_CTX_OPEN, -r, "cannot start a worker for "
 		    "drive %s", o.drive);

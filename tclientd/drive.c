@@ -203,46 +203,27 @@ job_run(struct drive *d, struct job *j)
 	j->err = r < 0 ? -r : 0;
 }
 
-/*
- * Hand finished jobs to the loop thread.  Only the poster that finds the
- * queue empty wakes the loop: until its callback takes the queue, the jobs
- * behind ride on that wakeup, so a busy drive costs one wakeup per batch.
- */
+/* A finished job to the loop of the session that gave it. */
 static void
-post_done_list(struct server *srv, struct jobq *list)
-{
-	int	wake;
-
-	if (TAILQ_EMPTY(list))
-		return;
-	pthread_mutex_lock(&srv->done_mtx);
-	wake = TAILQ_EMPTY(&srv->done);
-	TAILQ_CONCAT(&srv->done, list, entry);
-	pthread_mutex_unlock(&srv->done_mtx);
-	if (wake)
-		event_active(srv->ev_done, EV_READ, 0);
-}
-
-static void
-post_done(struct server *srv, struct job *j)
+post_done(struct job *j)
 {
 	struct jobq	one = TAILQ_HEAD_INITIALIZER(one);
 
 	TAILQ_INSERT_TAIL(&one, j, entry);
-	post_done_list(srv, &one);
+	loop_post_done(j->sess->loop, &one);
 }
 
 /*
  * The worker takes every queued job at once; each finished job goes to the
- * loop thread at once, but wakes it only if the loop has taken the ones
- * before (post_done), so a stream costs a wakeup per batch, not per record.
+ * loop at once, but wakes it only if the loop has taken the ones before
+ * (loop_post_done), so a stream costs a wakeup per batch, not per record.
  */
 static void *
 drive_worker(void *arg)
 {
 	struct drive	*d = arg;
 	struct jobq	 todo = TAILQ_HEAD_INITIALIZER(todo);
-	struct job	*j = NULL;
+	struct job	*j = NULL, *next;
 	int		 last = 0;
 
 	while (!last) {
@@ -263,7 +244,7 @@ drive_worker(void *arg)
 			    (j->kind == JOB_OPEN && j->err);
 			if (last)
 				break;
-			post_done(d->srv, j);
+			post_done(j);
 		}
 	}
 	/* jobs behind the last one find no drive open; they are reported
@@ -272,32 +253,46 @@ drive_worker(void *arg)
 	d->accepting = 0;
 	TAILQ_CONCAT(&todo, &d->queue, entry);
 	pthread_mutex_unlock(&d->mtx);
-	TAILQ_INSERT_TAIL(&todo, j, entry);
-	TAILQ_FOREACH(j, &todo, entry)
-		if (TAILQ_NEXT(j, entry) != NULL) {
-			j->err = EBADF;
-			j->drained = 1;
-		}
-	post_done_list(d->srv, &todo);
+	while ((next = TAILQ_FIRST(&todo)) != NULL) {
+		TAILQ_REMOVE(&todo, next, entry);
+		next->err = EBADF;
+		next->drained = 1;
+		post_done(next);
+	}
+	post_done(j);
 	return NULL;
 }
 
-/* Give the drive to a session and start its worker. */
+/*
+ * Give the drive to a session and start its worker; -EBUSY (and who holds
+ * it, in holder) if another session has it or its worker is still ending.
+ */
 int
-drive_start(struct drive *d, struct session *owner)
+drive_start(struct drive *d, struct session *owner, char *holder,
+    size_t len)
 {
-	int	r;
+	struct server	*srv = d->srv;
+	int		 r = 0;
 
-	if (d->owner != NULL || d->running)
-		return -EBUSY;
-	d->accepting = 1;
-	if ((r = pthread_create(&d->thread, NULL, drive_worker, d)) != 0) {
-		d->accepting = 0;
-		return -r;
+	holder[0] = '\0';
+	pthread_mutex_lock(&srv->mtx);
+	if (d->owner != NULL || d->running) {
+		if (d->owner != NULL)
+			tc_strlcpy(holder, d->owner->peer, len);
+		r = -EBUSY;
+	} else {
+		d->accepting = 1;
+		if ((r = pthread_create(&d->thread, NULL, drive_worker,
+		    d)) != 0) {
+			d->accepting = 0;
+			r = -r;
+		} else {
+			d->owner = owner;
+			d->running = 1;
+		}
 	}
-	d->owner = owner;
-	d->running = 1;
-	return 0;
+	pthread_mutex_unlock(&srv->mtx);
+	return r;
 }
 
 void
@@ -310,7 +305,7 @@ drive_submit(struct drive *d, struct job *j)
 		pthread_mutex_unlock(&d->mtx);
 		j->err = EBADF;
 		j->drained = 1;
-		post_done(d->srv, j);
+		post_done(j);
 		return;
 	}
 	TAILQ_INSERT_TAIL(&d->queue, j, entry);
@@ -326,11 +321,14 @@ drive_submit(struct drive *d, struct job *j)
 void
 drive_release(struct drive *d)
 {
-	if (d->running) {
+	struct server	*srv = d->srv;
+
+	if (d->running)
 		pthread_join(d->thread, NULL);
-		d->running = 0;
-	}
+	pthread_mutex_lock(&srv->mtx);
+	d->running = 0;
 	d->owner = NULL;
+	pthread_mutex_unlock(&srv->mtx);
 	log_debug("drive %s: free", d->conf->name);
 }
 
@@ -338,17 +336,16 @@ drive_release(struct drive *d)
 void
 drive_done_cb(int fd, short ev, void *arg)
 {
-	struct server	*srv = arg;
-	TAILQ_HEAD(, job) done;
+	struct loop	*l = arg;
+	struct jobq	 done = TAILQ_HEAD_INITIALIZER(done);
 	struct job	*j;
 
-	TAILQ_INIT(&done);
-	pthread_mutex_lock(&srv->done_mtx);
-	TAILQ_CONCAT(&done, &srv->done, entry);
-	pthread_mutex_unlock(&srv->done_mtx);
+	pthread_mutex_lock(&l->mtx);
+	TAILQ_CONCAT(&done, &l->done, entry);
+	pthread_mutex_unlock(&l->mtx);
 	while ((j = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, j, entry);
 		session_done(j);
 	}
-	server_maybe_exit(srv);
+	server_maybe_exit(l->srv);
 }

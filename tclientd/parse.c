@@ -13,7 +13,7 @@
 #include "tclientd.h"
 
 enum opt {
-	O_LISTEN, O_CA, O_CERT, O_KEY, O_TABLES, O_MAXCONN, O_HANDSHAKE,
+	O_LISTEN, O_CA, O_CERT, O_KEY, O_TABLES, O_MAXCONN, O_LOOPS, O_HANDSHAKE,
 	O_IDLE, O_SESSMEM, O_MAXREC, O_DRIVE,
 	/* inside a drive block from here on */
 	O_BACKEND, O_PATH, O_CAPACITY, O_EW, O_WP, O_BLOCKLIMITS, O_DENSITY,
@@ -86,6 +86,8 @@ static const struct keyword keywords[] = {
 	{ "key",	O_KEY,		1, "FILE",	set_file, 0, 0 },
 	{ "tables",	O_TABLES,	1, "DIR",	set_file, 0, 0 },
 	{ "max-connections", O_MAXCONN,	1, "N",		set_number, 1, 65536 },
+	{ "event-loops", O_LOOPS,	1, "N",		set_number, 0,
+	    MAX_EVENT_LOOPS },
 	{ "handshake-timeout", O_HANDSHAKE, 1, "SECONDS", set_number, 1, 3600 },
 	{ "idle-timeout", O_IDLE,	1, "SECONDS",	set_number, 0, 604800 },
 	{ "session-memory", O_SESSMEM,	1, "SIZE",	set_size, MiB, 4 * GiB },
@@ -193,6 +195,7 @@ set_number(struct parser *p, const struct keyword *kw, char **av)
 	}
 	switch (kw->opt) {
 	case O_MAXCONN:	  p->conf->max_connections = (int)v; break;
+	case O_LOOPS:	  p->conf->event_loops = (int)v; break;
 	case O_HANDSHAKE: p->conf->handshake_timeout = (int)v; break;
 	case O_IDLE:	  p->conf->idle_timeout = (int)v; break;
 	case O_DENSITY:	  p->dc->density = (uint32_t)v; break;

@@ -52,23 +52,38 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 {
 	struct server	*srv = arg;
 	char		 peer[128];
-	int		 one = 1;
+	int		 one = 1, n;
 
 	peer_name(sa, peer, sizeof(peer));
+	pthread_mutex_lock(&srv->mtx);
 	if (srv->stopping) {
+		pthread_mutex_unlock(&srv->mtx);
 		evutil_closesocket(fd);
 		return;
 	}
-	if (srv->nsessions >= srv->conf->max_connections) {
+	if ((n = srv->nsessions) >= srv->conf->max_connections) {
+		pthread_mutex_unlock(&srv->mtx);
 		log_warnx("%s: refused: %d connections already (max-connections)",
-		    peer, srv->nsessions);
+		    peer, n);
 		evutil_closesocket(fd);
 		return;
 	}
+	srv->nsessions++;	/* counted from here until session_close */
+	pthread_mutex_unlock(&srv->mtx);
 	evutil_make_socket_nonblocking(fd);
 	/* replies are whole frames: send them now, not after an ACK */
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	session_accept(srv, fd, peer);
+	loop_hand(srv, fd, peer);
+}
+
+/* A counted connection is gone (session_close, or refused on the way). */
+void
+server_session_gone(struct server *srv)
+{
+	pthread_mutex_lock(&srv->mtx);
+	srv->nsessions--;
+	pthread_mutex_unlock(&srv->mtx);
+	server_maybe_exit(srv);
 }
 
 static void
@@ -193,9 +208,11 @@ reload_acls(struct server *srv)
 			continue;
 		}
 		/* the ACL moves over; the rest needs a restart */
+		pthread_rwlock_wrlock(&srv->tables_lock);
 		free(d->conf->acl);
 		d->conf->acl = ndc->acl;
 		d->conf->nacl = ndc->nacl;
+		pthread_rwlock_unlock(&srv->tables_lock);
 		ndc->acl = NULL;
 		ndc->nacl = 0;
 	}
@@ -207,9 +224,11 @@ reload_acls(struct server *srv)
 		if (k < nc->ndrives)
 			continue;
 		/* nobody new gets in; a session holding it keeps it */
+		pthread_rwlock_wrlock(&srv->tables_lock);
 		free(srv->drives[i].conf->acl);
 		srv->drives[i].conf->acl = NULL;
 		srv->drives[i].conf->nacl = 0;
+		pthread_rwlock_unlock(&srv->tables_lock);
 		log_warnx("reload: drive %s is gone from %s; no new sessions "
 		    "may open it; restart tclientd to drop it",
 		    srv->drives[i].conf->name, srv->conffile);
@@ -251,8 +270,10 @@ server_reload(struct server *srv)
 		    "tables stay in force", dir ? dir : "built-in");
 		return;
 	}
+	pthread_rwlock_wrlock(&srv->tables_lock);
 	tables_free(srv->tables);
 	srv->tables = t;
+	pthread_rwlock_unlock(&srv->tables_lock);
 	log_info("reload: tables loaded from %s", t->source);
 }
 
@@ -260,35 +281,50 @@ server_reload(struct server *srv)
 void
 server_stop(struct server *srv)
 {
-	struct session	*s, *next;
+	int	n;
 
-	if (srv->stopping)
+	pthread_mutex_lock(&srv->mtx);
+	if (srv->stopping) {
+		pthread_mutex_unlock(&srv->mtx);
 		return;
+	}
 	srv->stopping = 1;
-	log_info("stopping: closing %d session(s)", srv->nsessions);
+	n = srv->nsessions;
+	pthread_mutex_unlock(&srv->mtx);
+	log_info("stopping: closing %d session(s)", n);
 	if (srv->listener != NULL) {
 		evconnlistener_free(srv->listener);
 		srv->listener = NULL;
 	}
-	TAILQ_FOREACH_SAFE(s, &srv->sessions, entry, next) {
-		if (s->state == S_READY || s->state == S_HELLO)
-			session_goaway(s, TC_GOAWAY_SHUTDOWN,
-			    "the daemon is stopping");
-		else
-			session_close(s, "the daemon is stopping");
-	}
+	loops_stop(srv);
 	server_maybe_exit(srv);
 }
 
+/* Any loop: a stopping daemon whose last session and drive are done ends. */
 void
 server_maybe_exit(struct server *srv)
 {
 	size_t	i;
+	int	done;
 
-	if (!srv->stopping || srv->nsessions > 0)
-		return;
-	for (i = 0; i < srv->ndrives; i++)
+	pthread_mutex_lock(&srv->mtx);
+	done = srv->stopping && srv->nsessions == 0;
+	for (i = 0; done && i < srv->ndrives; i++)
 		if (srv->drives[i].running)
-			return;
-	event_base_loopexit(srv->base, NULL);
+			done = 0;
+	pthread_mutex_unlock(&srv->mtx);
+	if (done)
+		loops_exit(srv);
+}
+
+/* What an identity may do with a drive, under the lock SIGHUP takes. */
+int
+server_access(struct server *srv, struct drive *d, const struct tls_ids *ids)
+{
+	int	a;
+
+	pthread_rwlock_rdlock(&srv->tables_lock);
+	a = acl_access(d->conf, ids);
+	pthread_rwlock_unlock(&srv->tables_lock);
+	return a;
 }

@@ -41,9 +41,11 @@ arm_timer(struct session *s, int seconds)
 		evtimer_del(s->timer);
 }
 
+/* Loop thread: a connection counted by accept_cb becomes a session here. */
 void
-session_accept(struct server *srv, int fd, const char *peer)
+session_accept(struct loop *l, int fd, const char *peer)
 {
+	struct server	*srv = l->srv;
 	struct session	*s;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
@@ -51,15 +53,17 @@ session_accept(struct server *srv, int fd, const char *peer)
 		log_warnx("%s: out of memory; connection refused", peer);
 		free(s);
 		evutil_closesocket(fd);
+		server_session_gone(srv);
 		return;
 	}
 	s->srv = srv;
+	s->loop = l;
 	s->refs = 1;
 	tc_strlcpy(s->peer, peer, sizeof(s->peer));
 	tc_strlcpy(s->platform, "unknown", sizeof(s->platform));
-	s->bev = bufferevent_openssl_socket_new(srv->base, fd, s->ssl,
+	s->bev = bufferevent_openssl_socket_new(l->base, fd, s->ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-	s->timer = evtimer_new(srv->base, session_timeout, s);
+	s->timer = evtimer_new(l->base, session_timeout, s);
 	if (s->bev == NULL || s->timer == NULL) {
 		log_warnx("%s: cannot set up the session; connection refused",
 		    peer);
@@ -72,6 +76,7 @@ session_accept(struct server *srv, int fd, const char *peer)
 		if (s->timer != NULL)
 			event_free(s->timer);
 		free(s);
+		server_session_gone(srv);
 		return;
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(s->bev, 1);
@@ -85,10 +90,9 @@ session_accept(struct server *srv, int fd, const char *peer)
 	bufferevent_set_max_single_read(s->bev, 1 << 20);
 	bufferevent_set_max_single_write(s->bev, 1 << 20);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
-	TAILQ_INSERT_TAIL(&srv->sessions, s, entry);
-	srv->nsessions++;
+	TAILQ_INSERT_TAIL(&l->sessions, s, entry);
 	arm_timer(s, srv->conf->handshake_timeout);
-	log_debug("%s: connection accepted", peer);
+	log_debug("%s: connection accepted (event loop %d)", peer, l->index);
 }
 
 void
@@ -117,8 +121,7 @@ session_close(struct session *s, const char *fmt, ...)
 	evtimer_del(s->timer);
 	bufferevent_free(s->bev);
 	s->bev = NULL;
-	TAILQ_REMOVE(&srv->sessions, s, entry);
-	srv->nsessions--;
+	TAILQ_REMOVE(&s->loop->sessions, s, entry);
 	if (s->drive != NULL) {
 		/* what close(2) does for a killed program: flush, filemark */
 		log_info("drive %s: closing it for the lost session",
@@ -132,8 +135,18 @@ session_close(struct session *s, const char *fmt, ...)
 	}
 	if (--s->refs == 0)
 		session_free(s);
-	/* the last session of a stopping daemon */
-	server_maybe_exit(srv);
+	/* the last session of a stopping daemon ends it */
+	server_session_gone(srv);
+}
+
+/* The daemon is stopping: GOAWAY to a live session, close the others. */
+void
+session_stop(struct session *s)
+{
+	if (s->state == S_READY || s->state == S_HELLO)
+		session_goaway(s, TC_GOAWAY_SHUTDOWN, "the daemon is stopping");
+	else
+		session_close(s, "the daemon is stopping");
 }
 
 void
@@ -185,12 +198,15 @@ send_error(struct session *s, uint32_t id, enum tc_ctx ctx, int err,
 	va_list		 ap;
 
 	memset(&e, 0, sizeof(e));
+	/* the names point into the tables, which SIGHUP may replace */
+	pthread_rwlock_rdlock(&s->srv->tables_lock);
 	err = server_errno(s->srv, err, s->platform, ctx, &r);
 	e.err = r.err;
 	e.srv_err = err;
 	tc_strlcpy(e.name, r.name ? r.name : "", sizeof(e.name));
 	tc_strlcpy(e.srv_name, r.srv_name ? r.srv_name : "",
 	    sizeof(e.srv_name));
+	pthread_rwlock_unlock(&s->srv->tables_lock);
 	va_start(ap, fmt);
 	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
 	va_end(ap);

@@ -139,14 +139,13 @@ setup_loop(struct server *srv, int fd)
 {
 	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT };
 	size_t		 i;
+	long		 ncpu;
+	int		 n;
 
 	if (evthread_use_pthreads() == -1)
 		fatalx("libevent: no thread support");
 	if ((srv->base = event_base_new()) == NULL)
 		fatalx("libevent: cannot create the event base");
-	if ((srv->ev_done = event_new(srv->base, -1, 0, drive_done_cb,
-	    srv)) == NULL)
-		fatalx("libevent: cannot create the completion event");
 	for (i = 0; i < nitems(sigs); i++) {
 		srv->ev_sig[i] = evsignal_new(srv->base, sigs[i], signal_cb,
 		    srv);
@@ -154,6 +153,14 @@ setup_loop(struct server *srv, int fd)
 		    NULL) == -1)
 			fatalx("libevent: cannot watch signal %d", sigs[i]);
 	}
+	/* after daemon(3): threads do not survive its fork */
+	if ((n = srv->conf->event_loops) == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		n = ncpu < 1 ? 1 : ncpu > MAX_EVENT_LOOPS ? MAX_EVENT_LOOPS :
+		    (int)ncpu;
+	}
+	n = loops_start(srv, n);
+	log_info("%d event loop%s", n, n == 1 ? "" : "s");
 	if (server_start(srv, fd) == -1)
 		fatalx("libevent: cannot listen");
 }
@@ -200,14 +207,15 @@ server_free(struct server *srv)
 	for (i = 0; i < nitems(srv->ev_sig); i++)
 		if (srv->ev_sig[i] != NULL)
 			event_free(srv->ev_sig[i]);
-	event_free(srv->ev_done);
 	if (srv->ev_accept != NULL)
 		event_free(srv->ev_accept);
+	loops_free(srv);
 	event_base_free(srv->base);
 	tables_free(srv->tables);
 	SSL_CTX_free(srv->ssl_ctx);
 	config_free(srv->conf);
-	pthread_mutex_destroy(&srv->done_mtx);
+	pthread_mutex_destroy(&srv->mtx);
+	pthread_rwlock_destroy(&srv->tables_lock);
 }
 
 static int
@@ -322,9 +330,8 @@ main(int argc, char **argv)
 	if (srv.tables == NULL)
 		fatalx("the errno tables have errors; fix them (tcerrno check)");
 	srv.ssl_ctx = load_tls(srv.conf);
-	TAILQ_INIT(&srv.sessions);
-	TAILQ_INIT(&srv.done);
-	pthread_mutex_init(&srv.done_mtx, NULL);
+	pthread_mutex_init(&srv.mtx, NULL);
+	pthread_rwlock_init(&srv.tables_lock, NULL);
 	setup_drives(&srv);
 	if ((fd = server_listen(&srv, err, sizeof(err))) == -1)
 		fatalx("%s", err);
@@ -350,6 +357,7 @@ main(int argc, char **argv)
 	event_base_loop(srv.base, EVLOOP_NO_EXIT_ON_EMPTY);
 	if (!srv.stopping)
 		fatalx("exited event loop");
+	loops_join(&srv);
 	server_free(&srv);
 	free(srv.conffile);
 	log_info("stopped");

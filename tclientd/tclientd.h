@@ -23,6 +23,7 @@
 #define DEF_MAX_CONNECTIONS	256
 #define DEF_HANDSHAKE_TIMEOUT	10		/* seconds */
 #define DEF_IDLE_TIMEOUT	3600		/* seconds, 0 = none */
+#define MAX_EVENT_LOOPS		64
 #define DEF_SESSION_MEMORY	(64u * 1024 * 1024)
 #define DEF_VTAPE_CAPACITY	(1ull << 30)
 #define DEF_VTAPE_EW		(32ull << 20)
@@ -63,6 +64,7 @@ struct config {
 	char		*tables;	/* NULL: the built-in tables */
 	char		*state_dir;	/* embedded default: $TCLIENT_HOME */
 	int		 max_connections;
+	int		 event_loops;	/* 0: one per online CPU */
 	int		 handshake_timeout;
 	int		 idle_timeout;
 	uint64_t	 session_memory;
@@ -249,18 +251,47 @@ struct job {
 	struct tc_status	 status;
 };
 
-struct server {
+/*
+ * An event loop with its own thread (the first one is the main thread's,
+ * which also accepts connections and takes signals).  A session lives on
+ * one loop from accept to free and only that loop's thread touches it, so
+ * many sessions decrypt and frame on all CPUs at once.  What sessions share
+ * goes through struct server's locks.
+ */
+struct pending_conn;
+
+struct loop {
+	struct server		*srv;
 	struct event_base	*base;
+	pthread_t		 thread;
+	int			 index;
+	struct event		*ev_done;	/* worker completions */
+	struct event		*ev_inbox;	/* new connections, stop */
+	pthread_mutex_t		 mtx;		/* done, inbox, stop */
+	struct jobq		 done;
+	struct pending_conn	*inbox;
+	int			 stop;		/* end every session */
+	TAILQ_HEAD(, session)	 sessions;	/* this loop's only */
+};
+
+struct server {
+	struct event_base	*base;		/* the main loop's */
 	struct config		*conf;
-	struct tc_tables	*tables;
+	struct tc_tables	*tables;	/* under tables_lock */
 	struct ssl_ctx_st	*ssl_ctx;
 	struct evconnlistener	*listener;
 	struct event		*ev_accept;	/* EMFILE back-off */
-	struct event		*ev_done;	/* worker completions */
 	struct event		*ev_sig[4];
-	pthread_mutex_t		 done_mtx;
-	struct jobq		 done;
-	TAILQ_HEAD(, session)	 sessions;
+	struct loop		*loops;
+	int			 nloops;
+	int			 next_loop;	/* round robin */
+	/*
+	 * mtx guards the session count, stopping and the drives' owner and
+	 * running; tables_lock the errno tables and the access lists,
+	 * which SIGHUP replaces while the loops read them.
+	 */
+	pthread_mutex_t		 mtx;
+	pthread_rwlock_t	 tables_lock;
 	int			 nsessions;
 	struct drive		*drives;
 	size_t			 ndrives;
@@ -270,6 +301,15 @@ struct server {
 	char			*conffile;	/* NULL: embedded default */
 	int			 stopping;
 };
+
+/* loop.c */
+int	loops_start(struct server *, int);
+void	loops_join(struct server *);
+void	loops_free(struct server *);
+void	loop_hand(struct server *, int fd, const char *peer);
+void	loops_stop(struct server *);
+void	loops_exit(struct server *);
+void	loop_post_done(struct loop *, struct jobq *);
 
 /* errmap.c */
 const char *server_platform(const char **);
@@ -284,13 +324,16 @@ int	server_bound_port(int);
 void	server_reload(struct server *);
 void	server_stop(struct server *);
 void	server_maybe_exit(struct server *);
+void	server_session_gone(struct server *);
+int	server_access(struct server *, struct drive *, const struct tls_ids *);
 struct drive *server_drive(struct server *, const char *);
 
 enum sess_state { S_HANDSHAKE, S_HELLO, S_READY, S_GOAWAY, S_CLOSED };
 
 struct session {
-	TAILQ_ENTRY(session)	 entry;
+	TAILQ_ENTRY(session)	 entry;		/* on loop->sessions */
 	struct server		*srv;
+	struct loop		*loop;
 	struct bufferevent	*bev;
 	struct ssl_st		*ssl;
 	struct event		*timer;
@@ -307,7 +350,8 @@ struct session {
 };
 
 /* session.c */
-void	session_accept(struct server *, int fd, const char *peer);
+void	session_accept(struct loop *, int fd, const char *peer);
+void	session_stop(struct session *);
 void	session_close(struct session *, const char *, ...)
 	    TC_PRINTF(2, 3);
 void	session_goaway(struct session *, uint32_t, const char *, ...)
@@ -331,7 +375,7 @@ void	session_done(struct job *);
 /* drive.c */
 int	drive_init(struct server *, struct drive *, struct drive_conf *,
 	    char *, size_t);
-int	drive_start(struct drive *, struct session *);
+int	drive_start(struct drive *, struct session *, char *, size_t);
 void	drive_submit(struct drive *, struct job *);
 void	drive_release(struct drive *);
 void	drive_done_cb(int, short, void *);

@@ -225,6 +225,7 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(conf->listen, "127.0.0.1:7755");
 	ck_assert_ptr_null(conf->tables);
 	ck_assert_int_eq(conf->max_connections, DEF_MAX_CONNECTIONS);
+	ck_assert_int_eq(conf->event_loops, 0);		/* one per CPU */
 	ck_assert_int_eq(conf->handshake_timeout, DEF_HANDSHAKE_TIMEOUT);
 	ck_assert_int_eq(conf->idle_timeout, DEF_IDLE_TIMEOUT);
 	ck_assert_uint_eq(conf->session_memory, DEF_SESSION_MEMORY);
@@ -321,6 +322,7 @@ START_TEST(test_values)
 
 	conf = load_ok("cert s.pem\nkey k\nca c\n"
 	    "session-memory 4g\nmax-connections 65536\nmax-record 16M\n"
+	    "event-loops 64\n"
 	    "handshake-timeout 3600\nidle-timeout 604800\n"
 	    "drive a.b_c-9 {\nbackend vtape\npath /t\ncapacity 0x10m\n"
 	    "early-warning 1\nwrite-protect no\nblock-limits 16777215 "
@@ -329,6 +331,7 @@ START_TEST(test_values)
 	ck_assert_uint_eq(conf->session_memory, 4ull << 30);
 	ck_assert_uint_eq(conf->max_record, 16u << 20);
 	ck_assert_int_eq(conf->max_connections, 65536);
+	ck_assert_int_eq(conf->event_loops, MAX_EVENT_LOOPS);
 	ck_assert_int_eq(conf->handshake_timeout, 3600);
 	ck_assert_int_eq(conf->idle_timeout, 604800);
 	d = &conf->drives[0];
@@ -416,6 +419,14 @@ START_TEST(test_numbers)
 	    "9: idle-timeout: \"0600\" has a leading zero (write the number "
 	    "in decimal, or in hex as 0x...)",
 	    "10: \"max-connections\" given twice (first at line 8)", NULL);
+	teardown();
+	setup();
+	expect_errors(HEAD NULL0 "event-loops 65\n",
+	    "8: event-loops 65 is out of range (0 to 64)", NULL);
+	teardown();
+	setup();
+	expect_errors(HEAD NULL0 "event-loops -1\n",
+	    "8: event-loops -1 is out of range (0 to 64)", NULL);
 	teardown();
 	setup();
 	expect_errors(HEAD NULL0 "max-connections 99999999999999999999\n"
