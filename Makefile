@@ -2,8 +2,9 @@
 #
 #   make                  programs in bin/, libtclient in lib/
 #   make check            every test (unit, end to end, real tools)
-#   make check-all        make check, again under ASan+UBSan, a clang
-#                         build, and a libFuzzer smoke (what CI runs)
+#   make check-all        make check, again under ASan+UBSan, the daemon
+#                         under TSan (check-tsan), a clang build, and a
+#                         libFuzzer smoke (what CI runs)
 #   make demo             the main job: a backup through tclientd and back
 #   make bench            throughput and latency against the peers, on
 #                         loopback; rewrites docs/PERFORMANCE.md (never
@@ -171,15 +172,43 @@ check-unit: all $(TEST_BINS)
 check-e2e: all
 	@$(TEST_ENV) sh tests/run.sh e2e $(sort $(wildcard tests/e2e_*.sh))
 
-# What CI runs: the suite, the suite under ASan+UBSan, a clang build.
+# What CI runs: the suite, the suite under ASan+UBSan, the daemon's
+# threads under TSan, a clang build, the fuzz smoke.
 check-all:
 	@command -v clang >/dev/null 2>&1 || { echo "tclient: make check-all" \
 	    "builds with clang and its libFuzzer; install it with:" >&2; \
 	    echo "    sudo apt-get install -y clang" >&2; exit 1; }
 	$(MAKE) check
 	$(MAKE) check SANITIZE=1
+	$(MAKE) check-tsan
 	$(MAKE) CC=clang OUT=build/clang all
 	$(MAKE) fuzz-smoke
+
+# ThreadSanitizer over the suites that drive tclientd's threads (event
+# loops, drive workers, SIGHUP reloads): a race report fails, and so does
+# the exit status TSan gives a racing daemon.  Not check_limits: it
+# measures memory, which TSan inflates.  ASLR off (setarch -R): TSan's
+# shadow memory needs a layout that high-entropy kernels can break.
+TSAN_OUT   := build/tsan
+TSAN_UNIT  := check_stream check_e2e check_badinput check_crash check_st
+TSAN_E2E   := tests/e2e_loops.sh tests/e2e_daemon.sh tests/e2e_reload.sh \
+	      tests/e2e_signals.sh tests/e2e_auth.sh
+check-tsan:
+	@$(MAKE) --no-print-directory OUT=$(TSAN_OUT) \
+	    SANFLAGS="-fsanitize=thread -fno-omit-frame-pointer" all \
+	    $(TSAN_UNIT:%=$(TSAN_OUT)/obj/tests/%)
+	@rm -rf $(TSAN_OUT)/reports && mkdir -p $(TSAN_OUT)/reports
+	@TSAN_OPTIONS="log_path=$(abspath $(TSAN_OUT))/reports/tsan" \
+	    TC_BINDIR=$(abspath $(TSAN_OUT)/bin) \
+	    TC_LIBDIR=$(abspath $(TSAN_OUT)/lib) \
+	    TC_TESTBIN=$(abspath $(TSAN_OUT)/obj/tests) TC_SRCDIR=$(CURDIR) \
+	    setarch "$$(uname -m)" -R sh -c 'sh tests/run.sh unit \
+	    $(TSAN_UNIT:%=$(abspath $(TSAN_OUT))/obj/tests/%) && \
+	    sh tests/run.sh e2e $(TSAN_E2E)'
+	@if ls $(TSAN_OUT)/reports/tsan.* >/dev/null 2>&1; then \
+	    echo "tclient: ThreadSanitizer reports:" >&2; \
+	    cat $(TSAN_OUT)/reports/tsan.* >&2; exit 1; fi
+	@echo "check-tsan: no data races reported"
 
 demo: all
 	@$(TEST_ENV) sh tests/demo.sh

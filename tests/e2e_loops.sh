@@ -52,11 +52,12 @@ done
 # ones go to the other loops) get EBUSY
 mkfifo "$TMP/hold"
 "$T" -f v0 rewind
+L=$(wc -l <"$H.log")
 "$T" -f v0 write -b 65536 <"$TMP/hold" 2>"$TMP/hold.err" &
 hp=$!
 exec 3>"$TMP/hold"
-for i in $(seq 1 200); do
-	grep -q "drive v0 opened" "$H.log" && break
+for i in $(seq 1 500); do
+	tail -n +$((L + 1)) "$H.log" | grep -q "drive v0 opened read-write" && break
 	sleep 0.02
 done
 busy=0
