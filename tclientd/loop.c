@@ -73,6 +73,17 @@ inbox_cb(int fd, short ev, void *arg)
 		stop_sessions(l);
 }
 
+/* Its events, its base (the main loop's stays: main frees it) and lock. */
+static void
+loop_free(struct loop *l)
+{
+	event_free(l->ev_done);
+	event_free(l->ev_inbox);
+	if (l->index > 0)
+		event_base_free(l->base);
+	pthread_mutex_destroy(&l->mtx);
+}
+
 int
 loops_start(struct server *srv, int n)
 {
@@ -102,9 +113,10 @@ loops_start(struct server *srv, int n)
 		    loop_thread, &srv->loops[i])) != 0) {
 			log_warnx("event loop %d: %s; serving with %d", i,
 			    strerror(r), i);
-			event_base_free(srv->loops[i].base);
-			srv->loops[i].base = NULL;
+			/* this loop and the ones after it never run */
 			srv->nloops = i;
+			for (; i < n; i++)
+				loop_free(&srv->loops[i]);
 			break;
 		}
 	return srv->nloops;
@@ -123,17 +135,10 @@ loops_join(struct server *srv)
 void
 loops_free(struct server *srv)
 {
-	struct loop	*l;
-	int		 i;
+	int	i;
 
-	for (i = 0; i < srv->nloops; i++) {
-		l = &srv->loops[i];
-		event_free(l->ev_done);
-		event_free(l->ev_inbox);
-		if (i > 0)
-			event_base_free(l->base);
-		pthread_mutex_destroy(&l->mtx);
-	}
+	for (i = 0; i < srv->nloops; i++)
+		loop_free(&srv->loops[i]);
 	free(srv->loops);
 	srv->loops = NULL;
 	srv->nloops = 0;
