@@ -272,27 +272,30 @@ drive_start(struct drive *d, struct session *owner, char *holder,
     size_t len)
 {
 	struct server	*srv = d->srv;
-	int		 r = 0;
+	int		 r;
 
 	holder[0] = '\0';
+	/* claim it under the lock; start the thread outside it */
 	pthread_mutex_lock(&srv->mtx);
 	if (d->owner != NULL || d->running) {
 		if (d->owner != NULL)
 			tc_strlcpy(holder, d->owner->peer, len);
-		r = -EBUSY;
-	} else {
-		d->accepting = 1;
-		if ((r = pthread_create(&d->thread, NULL, drive_worker,
-		    d)) != 0) {
-			d->accepting = 0;
-			r = -r;
-		} else {
-			d->owner = owner;
-			d->running = 1;
-		}
+		pthread_mutex_unlock(&srv->mtx);
+		return -EBUSY;
 	}
+	d->owner = owner;
+	d->running = 1;
 	pthread_mutex_unlock(&srv->mtx);
-	return r;
+	d->accepting = 1;
+	if ((r = pthread_create(&d->thread, NULL, drive_worker, d)) != 0) {
+		d->accepting = 0;
+		pthread_mutex_lock(&srv->mtx);
+		d->owner = NULL;
+		d->running = 0;
+		pthread_mutex_unlock(&srv->mtx);
+		return -r;
+	}
+	return 0;
 }
 
 void

@@ -184,9 +184,10 @@ int	pki_issue_client(const char *home, const char *cn, const char *dir,
 	    char *, size_t);
 
 /*
- * Runtime state.  The event loop thread owns the server, sessions and the
- * drives' ownership; each open drive has a worker thread that owns the
- * backend and runs that drive's jobs in order.
+ * Runtime state.  Each session belongs to one event loop (struct loop) and
+ * only that loop's thread touches it; what the loops share is in struct
+ * server, under its locks.  Each open drive has a worker thread that owns
+ * the backend and runs that drive's jobs in order.
  */
 #define TC_MAX_AHEAD		256	/* reads a client may have ahead */
 
