@@ -259,6 +259,33 @@ prate() {
 	add "$key" "$(awk -v b="$2" -v t="$1" 'BEGIN { printf "%.1f", b / t / 1e6 }')"
 }
 
+# rss16 -- on a fresh tclientd with 16 null drives, started for each
+# repetition: the aggregate of 16 sessions (par16) and its peak RSS (what
+# 16 streams cost, not what the heap kept from earlier rows)
+{
+	echo "ca $W/home/ca.pem"
+	echo "certificate $W/home/server.pem"
+	echo "key $W/home/server.key"
+	for i in $(seq 0 15); do
+		printf 'drive null%d {\n\tbackend null\n\tallow bench read-write\n}\n' $i
+	done
+} >"$W/rss.conf"
+rss16() {
+	local p
+	rm -f "$W/port3"
+	"$BIN/tclientd" -d -f "$W/rss.conf" -l 127.0.0.1:0 -P "$W/port3" \
+	    >"$W/rss.log" 2>&1 &
+	p=$!
+	if ! wait_file "$W/port3" $p; then
+		note "the tclientd for 16 sessions did not start: $(tail -3 "$W/rss.log")"
+		kill $p 2>/dev/null; wait $p 2>/dev/null
+		return 1
+	fi
+	TCLIENT_SERVER=127.0.0.1:$(cat "$W/port3") prate par16 16 &&
+	    add rss16 "$(awk '/^VmHWM/ {print $2}' /proc/$p/status)"
+	kill $p; wait $p 2>/dev/null
+}
+
 # CPU of the whole path, in ms per GiB moved: every process this script
 # ran and waited for (bash's times), tclientd (all its threads), and the
 # private sshd's sessions with their rmt (its children's times).
@@ -419,9 +446,7 @@ for rep in $(seq 1 $REPS); do
 	# 4x the bytes, so each of 64 sessions sends 4 windows (32 MiB at
 	# the default size): a steady stream, not its start and end
 	prate par1 1
-	echo 5 >/proc/$DPID/clear_refs 2>/dev/null	# VmHWM from here
-	prate par16 16
-	add rss16 "$(awk '/^VmHWM/ {print $2}' /proc/$DPID/status)"
+	rss16
 	prate par64 64
 done
 
@@ -521,8 +546,8 @@ for k in 256k 64k 4k; do
 done
 printf '| %-46s | %9s | %9s |\n' "tclientd RSS idle, MiB" \
     "$(awk -v k=$RSS_IDLE 'BEGIN { printf "%.1f", k / 1024 }')" "" >>"$TABLE"
-s=$(stat rss16 min)
-printf '| %-46s | %9s | %9s |\n' "tclientd peak RSS (VmHWM), 16 sessions, MiB" \
+s=$(stat rss16 max)		# "best" is the highest peak here
+printf '| %-46s | %9s | %9s |\n' "tclientd peak RSS, 16 sessions, MiB (highest)" \
     $(awk -v a=${s% *} -v b=${s#* } 'BEGIN { printf "%.1f %.1f", a / 1024, b / 1024 }') >>"$TABLE"
 
 # --- ratios and targets ---------------------------------------------------
@@ -575,8 +600,8 @@ ratio "tctape dd write / tclient write (null0, 256K)" w_tctape w_null_$K256 0.7
 ratio "tctape dd read / tclient read (null0, 256K)" r_tctape r_null_$K256 0.7
 ratio "64 sessions / 1 session, aggregate" par64 par1 0.8
 limit "status round trip p50, us" "$(best p50 min)" 100
-limit "tclientd peak RSS, 16 sessions, MiB" \
-    "$(awk -v k="$(best rss16 min)" 'BEGIN { if (k == "-") print "-"; else printf "%.1f", k / 1024 }')" 64
+limit "tclientd peak RSS, 16 sessions, MiB (highest)" \
+    "$(awk -v k="$(best rss16 max)" 'BEGIN { if (k == "-") print "-"; else printf "%.1f", k / 1024 }')" 64
 {
 	echo
 	echo "Also, for reference: tclient 64K records / raw TLS" \
@@ -639,7 +664,7 @@ tail=""
 	echo "whose two sides ran minutes apart.  PASS/MISS is judged on the"
 	echo "paired ratio, which a noisy shared machine disturbs least (a spike"
 	echo "on one side moves best/best); the latency and memory limits on the"
-	echo "best figure."
+	echo "best figure (for memory, the highest peak of the repetitions)."
 	echo
 	cat "$RES"
 	echo

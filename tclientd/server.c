@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <errno.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include <event2/listener.h>
 
 #include "tclientd.h"
+
+static void	trim_cb(int, short, void *);
 
 struct drive *
 server_drive(struct server *srv, const char *name)
@@ -80,10 +83,34 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 void
 server_session_gone(struct server *srv)
 {
+	struct timeval	tv = { 2, 0 };
+	int		idle;
+
 	pthread_mutex_lock(&srv->mtx);
-	srv->nsessions--;
+	idle = --srv->nsessions == 0;
 	pthread_mutex_unlock(&srv->mtx);
+	if (idle && srv->ev_trim != NULL)
+		evtimer_add(srv->ev_trim, &tv);
 	server_maybe_exit(srv);
+}
+
+/*
+ * Two seconds after the last session left (its records have come back
+ * from the drive by then): give the heap the streams left behind back to
+ * the system.  Each loop's malloc arena keeps up to its trim threshold
+ * otherwise, for as long as the daemon runs.
+ */
+static void
+trim_cb(int fd, short ev, void *arg)
+{
+	struct server	*srv = arg;
+	int		 idle;
+
+	pthread_mutex_lock(&srv->mtx);
+	idle = srv->nsessions == 0;
+	pthread_mutex_unlock(&srv->mtx);
+	if (idle)
+		malloc_trim(0);
 }
 
 static void
@@ -175,7 +202,8 @@ server_start(struct server *srv, int fd)
 		return -1;
 	evconnlistener_set_error_cb(srv->listener, accept_error_cb);
 	if ((srv->ev_accept = evtimer_new(srv->base, accept_resume, srv)) ==
-	    NULL)
+	    NULL ||
+	    (srv->ev_trim = evtimer_new(srv->base, trim_cb, srv)) == NULL)
 		return -1;
 	return 0;
 }

@@ -209,6 +209,8 @@ server_free(struct server *srv)
 			event_free(srv->ev_sig[i]);
 	if (srv->ev_accept != NULL)
 		event_free(srv->ev_accept);
+	if (srv->ev_trim != NULL)
+		event_free(srv->ev_trim);
 	loops_free(srv);
 	event_base_free(srv->base);
 	tables_free(srv->tables);

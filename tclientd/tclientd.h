@@ -282,6 +282,7 @@ struct server {
 	struct ssl_ctx_st	*ssl_ctx;
 	struct evconnlistener	*listener;
 	struct event		*ev_accept;	/* EMFILE back-off */
+	struct event		*ev_trim;	/* heap back when idle */
 	struct event		*ev_sig[4];
 	struct loop		*loops;
 	int			 nloops;
