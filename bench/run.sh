@@ -609,6 +609,9 @@ limit "tclientd peak RSS, 16 sessions, MiB (highest)" \
 	    "read $(awk -v x="$(best r_null_$K64 max)" -v y="$(best tls max)" 'BEGIN { if (y + 0 > 0) printf "%.2f", x / y; else print "-" }');" \
 	    "raw TLS 64 streams / 1 stream $(awk -v x="$(best tls64 max)" -v y="$(best tls max)" 'BEGIN { if (y + 0 > 0) printf "%.2f", x / y; else print "-" }');" \
 	    "tar | tclient / tar to rmt $(awk -v x="$(best w_tartc max)" -v y="$(best w_rmt max)" 'BEGIN { if (y + 0 > 0) printf "%.2f", x / y; else print "-" }')."
+	# what the 4x targets ask of the ceiling itself on this machine
+	echo "The raw TLS ceiling itself / rmt over ssh (paired): write" \
+	    "$(paired tls w_rmt), read $(paired tls r_rmt)."
 } >>"$RES"
 
 MACHINE=$W/machine
