@@ -108,26 +108,45 @@ wait_file "$W/port0" $p || { cat "$W/pki.log"; die "tclientd did not start"; }
 kill $p; wait $p 2>/dev/null
 TCLIENT_HOME=$W/home "$BIN/tclientd" --issue-client bench "$W/client" \
     >/dev/null || die "tclientd --issue-client failed"
-{
+# the lines every tclientd of the run starts with
+conf_head() {
 	echo "ca $W/home/ca.pem"
 	echo "certificate $W/home/server.pem"
 	echo "key $W/home/server.key"
+}
+# null_drives N -- drives null0..null<N-1> for the run's client
+null_drives() {
+	local i
+	for i in $(seq 0 $(($1 - 1))); do
+		printf 'drive null%d {\n\tbackend null\n\tallow bench read-write\n}\n' $i
+	done
+}
+# start_tclientd NAME -- a tclientd from $W/NAME.conf on a loopback port
+# written to $W/NAME.port, its log in $W/NAME.log; its pid in SPID;
+# false if it did not start
+start_tclientd() {
+	rm -f "$W/$1.port"
+	"$BIN/tclientd" -d -f "$W/$1.conf" -l 127.0.0.1:0 -P "$W/$1.port" \
+	    >"$W/$1.log" 2>&1 &
+	SPID=$!
+	wait_file "$W/$1.port" $SPID
+}
+
+{
+	conf_head
 	echo "drive vtape0 {"
 	echo "	backend vtape"
 	echo "	path $W/vtape0.tap"
 	echo "	capacity $((MB * 2 + 256))M"
 	echo "	allow bench read-write"
 	echo "}"
-	for i in $(seq 0 63); do
-		printf 'drive null%d {\n\tbackend null\n\tallow bench read-write\n}\n' $i
-	done
-} >"$W/tclientd.conf"
-"$BIN/tclientd" -d -f "$W/tclientd.conf" -l 127.0.0.1:0 -P "$W/port" \
-    >"$W/tclientd.log" 2>&1 &
-DPID=$!
+	null_drives 64
+} >"$W/main.conf"
+start_tclientd main
+DPID=$SPID
 PIDS="$PIDS $DPID"
-wait_file "$W/port" $DPID || { cat "$W/tclientd.log"; die "tclientd did not start"; }
-export TCLIENT_HOME=$W/client TCLIENT_SERVER=127.0.0.1:$(cat "$W/port")
+[ -s "$W/main.port" ] || { cat "$W/main.log"; die "tclientd did not start"; }
+export TCLIENT_HOME=$W/client TCLIENT_SERVER=127.0.0.1:$(cat "$W/main.port")
 unset TCLIENT_WINDOW
 T=$BIN/tclient
 RSS_IDLE=$(awk '/^VmRSS/ {print $2}' /proc/$DPID/status)
@@ -138,19 +157,16 @@ RSS_IDLE=$(awk '/^VmRSS/ {print $2}' /proc/$DPID/status)
 # half-open ones stay while measured.
 if [ $HAVE_IDLE -eq 1 ]; then
 	{
-		echo "ca $W/home/ca.pem"
-		echo "certificate $W/home/server.pem"
-		echo "key $W/home/server.key"
+		conf_head
 		echo "max-connections 2000"
 		echo "handshake-timeout 3600"
-		printf 'drive null0 {\n\tbackend null\n\tallow bench read-write\n}\n'
+		null_drives 1
 	} >"$W/idle.conf"
-	"$BIN/tclientd" -d -f "$W/idle.conf" -l 127.0.0.1:0 -P "$W/port2" \
-	    >"$W/idle.log" 2>&1 &
-	DPID2=$!
+	start_tclientd idle
+	DPID2=$SPID
 	PIDS="$PIDS $DPID2"
-	if wait_file "$W/port2" $DPID2; then
-		SERVER2=127.0.0.1:$(cat "$W/port2")
+	if [ -s "$W/idle.port" ]; then
+		SERVER2=127.0.0.1:$(cat "$W/idle.port")
 	else
 		note "the second tclientd did not start: $(tail -3 "$W/idle.log")"
 		HAVE_IDLE=0
@@ -262,28 +278,16 @@ prate() {
 # rss16 -- on a fresh tclientd with 16 null drives, started for each
 # repetition: the aggregate of 16 sessions (par16) and its peak RSS (what
 # 16 streams cost, not what the heap kept from earlier rows)
-{
-	echo "ca $W/home/ca.pem"
-	echo "certificate $W/home/server.pem"
-	echo "key $W/home/server.key"
-	for i in $(seq 0 15); do
-		printf 'drive null%d {\n\tbackend null\n\tallow bench read-write\n}\n' $i
-	done
-} >"$W/rss.conf"
+{ conf_head; null_drives 16; } >"$W/rss.conf"
 rss16() {
-	local p
-	rm -f "$W/port3"
-	"$BIN/tclientd" -d -f "$W/rss.conf" -l 127.0.0.1:0 -P "$W/port3" \
-	    >"$W/rss.log" 2>&1 &
-	p=$!
-	if ! wait_file "$W/port3" $p; then
+	if ! start_tclientd rss; then
 		note "the tclientd for 16 sessions did not start: $(tail -3 "$W/rss.log")"
-		kill $p 2>/dev/null; wait $p 2>/dev/null
+		kill $SPID 2>/dev/null; wait $SPID 2>/dev/null
 		return 1
 	fi
-	TCLIENT_SERVER=127.0.0.1:$(cat "$W/port3") prate par16 16 &&
-	    add rss16 "$(awk '/^VmHWM/ {print $2}' /proc/$p/status)"
-	kill $p; wait $p 2>/dev/null
+	TCLIENT_SERVER=127.0.0.1:$(cat "$W/rss.port") prate par16 16 &&
+	    add rss16 "$(awk '/^VmHWM/ {print $2}' /proc/$SPID/status)"
+	kill $SPID; wait $SPID 2>/dev/null
 }
 
 # CPU of the whole path, in ms per GiB moved: every process this script
@@ -553,7 +557,6 @@ printf '| %-46s | %9s | %9s |\n' "tclientd peak RSS, 16 sessions, MiB (highest)"
 # --- ratios and targets ---------------------------------------------------
 RES=$W/results
 : >"$RES"
-# ratio NAME A B MIN -- A/B from best and from median; PASS if best >= MIN
 # paired A B -- the median over repetitions of A/B, each pair measured in
 # the same repetition (minutes apart, not a whole run): what a noisy
 # shared machine does to both sides mostly cancels
@@ -569,6 +572,8 @@ paired() {
 		m = (na % 2) ? r[(na + 1) / 2] : (r[na / 2] + r[na / 2 + 1]) / 2
 		printf "%.2f", m }'
 }
+# ratio NAME A B MIN -- A/B from best, from median and paired; PASS if
+# the paired one (the median/median one if unpaired) >= MIN
 ratio() {
 	local name=$1 a=$2 b=$3 min=$4 rb rm rp v
 	rb=$(awk -v x="$(best $a max)" -v y="$(best $b max)" \

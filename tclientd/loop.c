@@ -18,7 +18,7 @@
 #include "tclientd.h"
 
 struct pending_conn {
-	struct pending_conn	*next;
+	TAILQ_ENTRY(pending_conn) entry;
 	int			 fd;
 	char			 peer[128];
 };
@@ -50,22 +50,17 @@ static void
 inbox_cb(int fd, short ev, void *arg)
 {
 	struct loop		*l = arg;
-	struct pending_conn	*list, *rev = NULL, *pc;
+	struct connq		 list = TAILQ_HEAD_INITIALIZER(list);
+	struct pending_conn	*pc;
 	int			 stop;
 
 	pthread_mutex_lock(&l->mtx);
-	list = l->inbox;
-	l->inbox = NULL;
+	TAILQ_CONCAT(&list, &l->inbox, entry);
 	stop = l->stop;
 	l->stop = 0;
 	pthread_mutex_unlock(&l->mtx);
-	while ((pc = list) != NULL) {		/* in arrival order */
-		list = pc->next;
-		pc->next = rev;
-		rev = pc;
-	}
-	while ((pc = rev) != NULL) {
-		rev = pc->next;
+	while ((pc = TAILQ_FIRST(&list)) != NULL) {
+		TAILQ_REMOVE(&list, pc, entry);
 		session_accept(l, pc->fd, pc->peer);
 		free(pc);
 	}
@@ -98,6 +93,7 @@ loops_start(struct server *srv, int n)
 		l->srv = srv;
 		l->index = i;
 		TAILQ_INIT(&l->done);
+		TAILQ_INIT(&l->inbox);
 		TAILQ_INIT(&l->sessions);
 		pthread_mutex_init(&l->mtx, NULL);
 		l->base = i == 0 ? srv->base : event_base_new();
@@ -165,8 +161,7 @@ loop_hand(struct server *srv, int fd, const char *peer)
 	pc->fd = fd;
 	tc_strlcpy(pc->peer, peer, sizeof(pc->peer));
 	pthread_mutex_lock(&l->mtx);
-	pc->next = l->inbox;
-	l->inbox = pc;
+	TAILQ_INSERT_TAIL(&l->inbox, pc, entry);
 	pthread_mutex_unlock(&l->mtx);
 	event_active(l->ev_inbox, EV_READ, 0);
 }

@@ -324,8 +324,7 @@ server_stop(struct server *srv)
 		evconnlistener_free(srv->listener);
 		srv->listener = NULL;
 	}
-	loops_stop(srv);
-	server_maybe_exit(srv);
+	loops_stop(srv);	/* ends with server_maybe_exit */
 }
 
 /* Any loop: a stopping daemon whose last session and drive are done ends. */

@@ -260,6 +260,7 @@ struct job {
  * goes through struct server's locks.
  */
 struct pending_conn;
+TAILQ_HEAD(connq, pending_conn);
 
 struct loop {
 	struct server		*srv;
@@ -270,7 +271,7 @@ struct loop {
 	struct event		*ev_inbox;	/* new connections, stop */
 	pthread_mutex_t		 mtx;		/* done, inbox, stop */
 	struct jobq		 done;
-	struct pending_conn	*inbox;
+	struct connq		 inbox;
 	int			 stop;		/* end every session */
 	TAILQ_HEAD(, session)	 sessions;	/* this loop's only */
 };
